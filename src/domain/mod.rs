@@ -1,0 +1,24 @@
+//! The pure core of pairroom: rooms, participants, timer plans and the rules
+//! that move a timer through its phases.
+//!
+//! Nothing here performs I/O or reads a clock. Every function that depends on
+//! time takes `now_ms` (milliseconds since the Unix epoch) as an argument, so
+//! the same history of commands always yields the same state, and tests can
+//! walk through hours of timer life in microseconds.
+
+mod code;
+mod error;
+mod participants;
+mod plan;
+mod room;
+mod timer;
+
+pub use code::AccessCode;
+pub use error::DomainError;
+pub use participants::{ParticipantName, Participants};
+pub use plan::{Phase, PhaseDuration, PhaseLabel, Plan};
+pub use room::{Cause, Command, Room, RoomStatus, TIME_UP_SWAP_GRACE_MS};
+pub use timer::{Timer, TimerState};
+
+#[cfg(test)]
+mod tests;

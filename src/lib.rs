@@ -1,0 +1,10 @@
+//! pairroom keeps a room's shared state, above all one countdown timer,
+//! identical on every screen in real time.
+//!
+//! The crate is layered from the inside out (see `docs/ARCHITECTURE.md`):
+//! [`domain`] is pure rules; [`store`] persists rooms; [`hub`] fans changes
+//! out to streams; [`service`] is the one application service that both
+//! HTTP dialects call; [`streams`] turns hub frames into Server-Sent Events;
+//! [`http`] and [`server`] are the edges; [`app`] wires them from [`config`].
+
+pub mod domain;
