@@ -7,4 +7,13 @@
 //! HTTP dialects call; [`streams`] turns hub frames into Server-Sent Events;
 //! [`http`] and [`server`] are the edges; [`app`] wires them from [`config`].
 
+pub mod app;
+pub mod clock;
+pub mod config;
 pub mod domain;
+pub mod http;
+pub mod hub;
+pub mod server;
+pub mod service;
+pub mod store;
+pub mod streams;

@@ -1,0 +1,91 @@
+//! Wiring: builds the store, hub, service, router and listener from the
+//! configuration, and runs them until shutdown.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::clock::{Clock, SystemClock};
+use crate::config::ServeConfig;
+use crate::http::{self, AppState};
+use crate::hub::{self, Hub, HubLimits, LocalHub};
+use crate::server::{self, Edge};
+use crate::service::RoomService;
+use crate::store::{self, StoreError};
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The store could not be opened or migrated.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The listen address could not be bound.
+    #[error("cannot listen on {0}: {1}")]
+    Bind(SocketAddr, std::io::Error),
+}
+
+/// A ready-to-run server: bound, migrated, with deadlines rescheduled.
+pub struct App {
+    listener: TcpListener,
+    edge: Edge,
+}
+
+impl App {
+    /// Opens the store, schedules pending deadlines and binds the listener
+    /// (port 0 picks a free port; see [`App::local_addr`]).
+    pub async fn build(config: &ServeConfig) -> Result<Self, StartError> {
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let store = store::open(&config.database_url).await?;
+        let limits = HubLimits {
+            per_room: config.max_streams_per_room as usize,
+            total: config.max_streams as usize,
+        };
+        let hub: Arc<dyn Hub> = Arc::new(LocalHub::new(limits, clock.clone()));
+        hub::spawn_heartbeats(&hub, config.heartbeat());
+        let service = RoomService::start(store, hub, clock);
+        let pending = service
+            .resume_deadlines()
+            .await
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        tracing::info!(pending, "deadlines rescheduled");
+        let shutdown = CancellationToken::new();
+        let state = AppState {
+            service: service.clone(),
+            retry_base_ms: config.retry_ms,
+            shutdown: shutdown.clone(),
+        };
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .map_err(|e| StartError::Bind(config.listen, e))?;
+        let edge = Edge {
+            router: http::router(state),
+            service,
+            retry_base_ms: config.retry_ms,
+            write_timeout: config.write_timeout(),
+            shutdown,
+        };
+        Ok(Self { listener, edge })
+    }
+
+    /// The address actually bound.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
+    /// Cancelling this token shuts the server down: it stops accepting,
+    /// ends every stream (clients reconnect elsewhere) and returns from
+    /// [`App::run`] within a few seconds.
+    pub fn shutdown_token(&self) -> CancellationToken {
+        self.edge.shutdown.clone()
+    }
+
+    /// Serves until the shutdown token is cancelled.
+    pub async fn run(self) {
+        tracing::info!(addr = %self.local_addr(), "pairroom listening");
+        server::serve(self.listener, self.edge).await;
+    }
+}

@@ -1,0 +1,90 @@
+//! Command-line configuration. The doc comments here are the `--help` text.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+
+/// pairroom keeps a room's countdown timer, roles and state identical on
+/// every screen in real time.
+#[derive(Debug, Parser)]
+#[command(name = "pairroom", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server.
+    Serve(ServeConfig),
+}
+
+/// Settings of `pairroom serve`; each flag can also be set by the
+/// environment variable named in its help.
+#[derive(Debug, Clone, Args)]
+pub struct ServeConfig {
+    /// Address and port to listen on (port 0 picks a free port).
+    #[arg(long, env = "PAIRROOM_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// Where rooms are stored: `sqlite://PATH` (the file and its folder are
+    /// created if missing).
+    #[arg(
+        long,
+        env = "PAIRROOM_DATABASE_URL",
+        default_value = "sqlite://pairroom-data/pairroom.db"
+    )]
+    pub database_url: String,
+
+    /// Seconds between heartbeat comments on every stream, so that proxies
+    /// with idle timeouts (nginx: 60 s) never cut a quiet stream.
+    #[arg(long, env = "PAIRROOM_HEARTBEAT_SECS", default_value_t = 15,
+          value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub heartbeat_secs: u64,
+
+    /// Base of the reconnect delay hinted to clients (`retry:`), in ms; each
+    /// stream gets this plus a random part up to as much again.
+    #[arg(long, env = "PAIRROOM_RETRY_MS", default_value_t = 1000,
+          value_parser = clap::value_parser!(u64).range(0..=60_000))]
+    pub retry_ms: u64,
+
+    /// Most streams one room may have open; more are answered 429.
+    #[arg(long, env = "PAIRROOM_MAX_STREAMS_PER_ROOM", default_value_t = 1000,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_streams_per_room: u64,
+
+    /// Most streams open in total; more are answered 503.
+    #[arg(long, env = "PAIRROOM_MAX_STREAMS", default_value_t = 15_000,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_streams: u64,
+
+    /// Seconds one write to a stream may take before its client is taken
+    /// for stuck and disconnected.
+    #[arg(long, env = "PAIRROOM_WRITE_TIMEOUT_SECS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub write_timeout_secs: u64,
+}
+
+impl ServeConfig {
+    /// Defaults with another listen address and database (for tests).
+    pub fn new(listen: SocketAddr, database_url: String) -> Self {
+        let mut config = Cli::parse_from(["pairroom", "serve"]);
+        let Command::Serve(ref mut serve) = config.command;
+        serve.listen = listen;
+        serve.database_url = database_url;
+        serve.clone()
+    }
+
+    /// The heartbeat interval.
+    pub fn heartbeat(&self) -> Duration {
+        Duration::from_secs(self.heartbeat_secs)
+    }
+
+    /// The write timeout.
+    pub fn write_timeout(&self) -> Duration {
+        Duration::from_secs(self.write_timeout_secs)
+    }
+}

@@ -1,0 +1,103 @@
+//! The stream endpoints as axum handlers (the path for requests that arrive
+//! on a connection already used by another request; fresh connections take
+//! the lean path in [`crate::server`], which serves the same streams).
+
+use std::collections::HashMap;
+
+use axum::body::Body;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
+
+use super::AppState;
+use super::error::ApiError;
+use crate::streams::{self, Dialect, StreamRequest};
+
+/// Builds a stream request from the path's code, the raw query string and
+/// the `Last-Event-ID` header (shared with the lean path).
+pub fn stream_request(
+    code: &str,
+    dialect: Dialect,
+    query: Option<&str>,
+    last_event_id_header: Option<&str>,
+    retry_base_ms: u64,
+) -> StreamRequest {
+    let params: HashMap<String, String> = query
+        .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+        .unwrap_or_default();
+    let flag = |key: &str| {
+        params
+            .get(key)
+            .is_some_and(|v| matches!(v.as_str(), "1" | "true" | "yes"))
+    };
+    StreamRequest {
+        code: code.to_owned(),
+        dialect,
+        ticks: flag("ticks"),
+        name: params.get("name").cloned(),
+        last_event_id: last_event_id_header
+            .map(str::to_owned)
+            .or_else(|| params.get("last_event_id").cloned()),
+        retry_base_ms,
+    }
+}
+
+async fn respond(state: AppState, request: StreamRequest) -> Response {
+    let legacy = request.dialect == Dialect::Coduo;
+    match streams::open(&state.service, request).await {
+        Ok(stream) => {
+            let chunks = stream
+                .into_stream()
+                .take_until(state.shutdown.clone().cancelled_owned())
+                .map(Ok::<_, std::convert::Infallible>);
+            let mut response = Body::from_stream(chunks).into_response();
+            for (name, value) in streams::HEADERS {
+                response
+                    .headers_mut()
+                    .insert(name, HeaderValue::from_static(value));
+            }
+            response
+        }
+        Err(e) if legacy => ApiError::legacy(e).into_response(),
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
+fn last_event_id(headers: &HeaderMap) -> Option<&str> {
+    headers.get("last-event-id").and_then(|v| v.to_str().ok())
+}
+
+/// `GET /api/v1/rooms/{code}/events`.
+pub(super) async fn native(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let request = stream_request(
+        &code,
+        Dialect::Native,
+        query.as_deref(),
+        last_event_id(&headers),
+        state.retry_base_ms,
+    );
+    respond(state, request).await
+}
+
+/// `GET /api/{accessCode}/connect`.
+pub(super) async fn coduo(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let request = stream_request(
+        &code,
+        Dialect::Coduo,
+        query.as_deref(),
+        last_event_id(&headers),
+        state.retry_base_ms,
+    );
+    respond(state, request).await
+}

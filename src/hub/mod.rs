@@ -1,0 +1,97 @@
+//! Fan-out of room changes to the streams that watch each room.
+//!
+//! Each room with at least one open stream has a channel: a bounded
+//! broadcast ring of shared frames. Publishing never waits for a stream; a
+//! stream that falls more than the ring's length behind is told it lagged
+//! and is ended (its client reconnects and receives a snapshot). So one slow
+//! client never slows the others, and memory per room and per stream is
+//! bounded. The [`Hub`] trait is the seam where a cross-instance bus plugs in.
+
+mod channel;
+mod frame;
+mod local;
+mod ticker;
+
+use std::sync::Arc;
+
+use crate::domain::{AccessCode, Cause, Room};
+
+pub use channel::{Received, Subscription};
+pub use frame::{ENCODINGS, Frame, RoomMessage, next_seq};
+pub use local::LocalHub;
+
+/// Frames a room's channel holds for streams that are behind.
+pub const CHANNEL_CAPACITY: usize = 64;
+
+/// What a stream asks for when it joins a room.
+#[derive(Debug, Clone, Default)]
+pub struct SubscribeOptions {
+    /// Announce this name in the room's presence list.
+    pub name: Option<String>,
+    /// Whether this stream wants once-a-second ticks.
+    pub ticks: bool,
+}
+
+/// Why a stream could not join.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum HubError {
+    /// The room already has as many streams as allowed.
+    #[error("this room has too many open streams")]
+    RoomFull,
+    /// The server already holds as many streams as allowed.
+    #[error("the server is at its stream capacity")]
+    ServerFull,
+}
+
+/// Limits on streams.
+#[derive(Debug, Clone, Copy)]
+pub struct HubLimits {
+    /// Most streams one room may have.
+    pub per_room: usize,
+    /// Most streams in total.
+    pub total: usize,
+}
+
+/// Delivers room changes to every stream of the room.
+pub trait Hub: Send + Sync + 'static {
+    /// Announces a committed change. Versions at or below one already
+    /// announced for the room are ignored, so no stream ever goes back.
+    fn publish(&self, code: &AccessCode, version: u64, causes: Vec<Cause>, room: Room);
+
+    /// Joins a room's channel. The caller reads the room *after* joining and
+    /// passes it to [`Subscription::observe`], so no change can fall between.
+    fn subscribe(
+        &self,
+        code: &AccessCode,
+        options: SubscribeOptions,
+    ) -> Result<Subscription, HubError>;
+
+    /// Ends every stream of a room.
+    fn close_streams(&self, code: &AccessCode);
+
+    /// Names announced by the room's open streams.
+    fn present(&self, code: &AccessCode) -> Arc<Vec<String>>;
+
+    /// How many streams are open in total.
+    fn stream_count(&self) -> usize;
+
+    /// Sends a heartbeat frame to every room with streams.
+    fn heartbeat(&self);
+}
+
+/// Sends [`Hub::heartbeat`] every `interval` until the hub is dropped.
+pub fn spawn_heartbeats(hub: &Arc<dyn Hub>, interval: std::time::Duration) {
+    let weak = Arc::downgrade(hub);
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(interval);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        every.tick().await;
+        loop {
+            every.tick().await;
+            match weak.upgrade() {
+                Some(hub) => hub.heartbeat(),
+                None => return,
+            }
+        }
+    });
+}

@@ -1,0 +1,250 @@
+//! The one application service: every command from every API dialect goes
+//! through here, is committed to the store, and only then published.
+
+mod error;
+mod scheduler;
+mod view;
+
+use std::sync::{Arc, Weak};
+
+use crate::clock::Clock;
+use crate::domain::{AccessCode, Cause, Command, Participants, Plan, Room, RoomStatus};
+use crate::hub::Hub;
+use crate::store::{RoomStore, StoreError, Versioned};
+
+pub use error::ServiceError;
+pub use view::{Envelope, RoomView, TimerView};
+
+use scheduler::Scheduler;
+
+/// How often a command is retried when another writer changed the room
+/// between our read and our write.
+const MAX_ATTEMPTS: usize = 8;
+
+/// Number of per-room lock stripes (commands on one room run one at a time
+/// in this process, so events leave in version order).
+const STRIPES: usize = 64;
+
+/// A room as read at a moment: the stored version and the room advanced to
+/// that moment.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    /// The stored version.
+    pub version: u64,
+    /// The room, with deadlines up to `now_ms` applied.
+    pub room: Room,
+    /// When it was read.
+    pub now_ms: i64,
+}
+
+/// The result of a command.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// The room after the command.
+    pub snapshot: Snapshot,
+    /// What changed; empty if the command was absorbed as a no-op.
+    pub causes: Vec<Cause>,
+}
+
+/// Creates, reads and changes rooms; publishes every committed change;
+/// applies deadlines when they pass.
+pub struct RoomService {
+    store: Arc<dyn RoomStore>,
+    hub: Arc<dyn Hub>,
+    clock: Arc<dyn Clock>,
+    scheduler: Scheduler,
+    stripes: Vec<tokio::sync::Mutex<()>>,
+}
+
+impl RoomService {
+    /// Starts the service (and its deadline scheduler).
+    pub fn start(store: Arc<dyn RoomStore>, hub: Arc<dyn Hub>, clock: Arc<dyn Clock>) -> Arc<Self> {
+        Arc::new_cyclic(|weak: &Weak<Self>| Self {
+            store,
+            hub,
+            scheduler: Scheduler::spawn(weak.clone(), clock.clone()),
+            clock,
+            stripes: (0..STRIPES).map(|_| tokio::sync::Mutex::new(())).collect(),
+        })
+    }
+
+    /// Schedules the time-up of every running timer in the store; called
+    /// once at start so that a restart loses no deadline.
+    pub async fn resume_deadlines(&self) -> Result<usize, ServiceError> {
+        let running = self.store.running().await?;
+        let count = running.len();
+        for (code, ends_at_ms) in running {
+            self.scheduler.schedule(code, ends_at_ms);
+        }
+        Ok(count)
+    }
+
+    /// The hub that streams subscribe to.
+    pub fn hub(&self) -> &Arc<dyn Hub> {
+        &self.hub
+    }
+
+    /// The clock everything reads.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+
+    /// Whether the store answers.
+    pub async fn ping(&self) -> Result<(), ServiceError> {
+        Ok(self.store.ping().await?)
+    }
+
+    /// Creates a room with a fresh access code; `setup` adjusts it before
+    /// it is stored (a legacy client's initial remaining time, say).
+    pub async fn create(
+        &self,
+        participants: Participants,
+        plan: Plan,
+        setup: impl Fn(Room) -> Result<Room, ServiceError>,
+    ) -> Result<Snapshot, ServiceError> {
+        for _ in 0..MAX_ATTEMPTS {
+            let now_ms = self.clock.now_ms();
+            let room = Room::new(new_code()?, participants.clone(), plan.clone(), now_ms);
+            let room = setup(room)?;
+            match self.store.insert(&room, now_ms).await {
+                Ok(()) => {
+                    return Ok(Snapshot {
+                        version: 1,
+                        room,
+                        now_ms,
+                    });
+                }
+                Err(StoreError::Duplicate) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(ServiceError::Unavailable(
+            "could not find a free access code".into(),
+        ))
+    }
+
+    /// Reads a room as it is now, whatever its status.
+    pub async fn read_any(&self, code: &AccessCode) -> Result<Snapshot, ServiceError> {
+        let Versioned { version, mut room } =
+            self.store.load(code).await?.ok_or(ServiceError::NotFound)?;
+        let now_ms = self.clock.now_ms();
+        room.advance_to(now_ms);
+        Ok(Snapshot {
+            version,
+            room,
+            now_ms,
+        })
+    }
+
+    /// Reads a room as it is now; a deleted room is an error.
+    pub async fn read(&self, code: &AccessCode) -> Result<Snapshot, ServiceError> {
+        let snapshot = self.read_any(code).await?;
+        if snapshot.room.status() == RoomStatus::Deleted {
+            return Err(ServiceError::Deleted);
+        }
+        Ok(snapshot)
+    }
+
+    /// Applies a command: read, decide, compare-and-set, then publish.
+    pub async fn execute(
+        &self,
+        code: &AccessCode,
+        command: Command,
+    ) -> Result<Outcome, ServiceError> {
+        let _turn = self.stripe(code).lock().await;
+        for _ in 0..MAX_ATTEMPTS {
+            let stored = self.store.load(code).await?.ok_or(ServiceError::NotFound)?;
+            let now_ms = self.clock.now_ms();
+            let mut room = stored.room;
+            let causes = room.apply(command.clone(), now_ms)?;
+            if causes.is_empty() {
+                let snapshot = Snapshot {
+                    version: stored.version,
+                    room,
+                    now_ms,
+                };
+                return Ok(Outcome { snapshot, causes });
+            }
+            if let Some(snapshot) = self.commit(stored.version, room, &causes, now_ms).await? {
+                return Ok(Outcome { snapshot, causes });
+            }
+        }
+        Err(ServiceError::Unavailable(
+            "the room is changing too fast; try again".into(),
+        ))
+    }
+
+    /// Applies the deadlines that have passed for one room (called by the
+    /// scheduler). If another server already did, this one stays quiet.
+    pub async fn advance(&self, code: &AccessCode) -> Result<(), ServiceError> {
+        let _turn = self.stripe(code).lock().await;
+        for _ in 0..MAX_ATTEMPTS {
+            let Some(stored) = self.store.load(code).await? else {
+                return Ok(());
+            };
+            let now_ms = self.clock.now_ms();
+            let mut room = stored.room;
+            let causes = room.advance_to(now_ms);
+            if causes.is_empty() {
+                if let Some(ends_at_ms) = room.timer().ends_at_ms() {
+                    self.scheduler.schedule(code.clone(), ends_at_ms);
+                }
+                return Ok(());
+            }
+            if self
+                .commit(stored.version, room, &causes, now_ms)
+                .await?
+                .is_some()
+            {
+                return Ok(());
+            }
+        }
+        Ok(())
+    }
+
+    /// Ends every stream of a room (the legacy `DELETE .../connect`).
+    pub async fn close_streams(&self, code: &AccessCode) -> Result<(), ServiceError> {
+        self.read_any(code).await?;
+        self.hub.close_streams(code);
+        Ok(())
+    }
+
+    /// Stores a changed room if nobody else did first; then publishes it and
+    /// schedules its next deadline. `None` means the race was lost.
+    async fn commit(
+        &self,
+        expected: u64,
+        room: Room,
+        causes: &[Cause],
+        now_ms: i64,
+    ) -> Result<Option<Snapshot>, ServiceError> {
+        if !self.store.update(expected, &room, now_ms).await? {
+            return Ok(None);
+        }
+        let version = expected + 1;
+        if let Some(ends_at_ms) = room.timer().ends_at_ms() {
+            self.scheduler.schedule(room.code().clone(), ends_at_ms);
+        }
+        self.hub
+            .publish(room.code(), version, causes.to_vec(), room.clone());
+        Ok(Some(Snapshot {
+            version,
+            room,
+            now_ms,
+        }))
+    }
+
+    fn stripe(&self, code: &AccessCode) -> &tokio::sync::Mutex<()> {
+        use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+        let hash = BuildHasherDefault::<DefaultHasher>::default().hash_one(code);
+        &self.stripes[hash as usize % STRIPES]
+    }
+}
+
+/// A fresh access code from the operating system's CSPRNG.
+fn new_code() -> Result<AccessCode, ServiceError> {
+    let mut bytes = [0u8; 9];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| ServiceError::Unavailable(format!("no randomness available: {e}")))?;
+    Ok(AccessCode::from_random(bytes))
+}
