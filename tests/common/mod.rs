@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use tempfile::TempDir;
 use tokio_util::sync::CancellationToken;
 
-pub use sse::{Sse, SseEvent};
+pub use sse::Sse;
 
 /// A running server with its own database file.
 pub struct TestApp {

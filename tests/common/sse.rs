@@ -38,6 +38,16 @@ pub struct Sse {
     /// The body, if the status was not 200.
     pub error_body: Option<String>,
     events: mpsc::UnboundedReceiver<SseEvent>,
+    reader: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Drop for Sse {
+    /// Closes the connection, as a browser closing its tab would.
+    fn drop(&mut self) {
+        if let Some(reader) = self.reader.take() {
+            reader.abort();
+        }
+    }
 }
 
 impl Sse {
@@ -59,9 +69,10 @@ impl Sse {
                 headers,
                 error_body: body,
                 events,
+                reader: None,
             };
         }
-        tokio::spawn(async move {
+        let reader = tokio::spawn(async move {
             let mut body = response.bytes_stream();
             let mut parser = Parser::default();
             while let Some(Ok(chunk)) = body.next().await {
@@ -77,6 +88,7 @@ impl Sse {
             headers,
             error_body: None,
             events,
+            reader: Some(reader),
         }
     }
 
