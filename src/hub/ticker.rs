@@ -83,7 +83,8 @@ mod tests {
         assert_eq!(next_tick(10_000, 0), Some((1_000, 9_000)));
         assert_eq!(next_tick(10_000, 1_000), Some((2_000, 8_000)));
         assert_eq!(next_tick(10_500, 0), Some((500, 10_000)));
-        assert_eq!(next_tick(10_000, 8_999), None);
+        assert_eq!(next_tick(10_000, 8_999), Some((9_000, 1_000)));
+        assert_eq!(next_tick(10_000, 9_000), None);
         assert_eq!(next_tick(10_000, 9_500), None);
         assert_eq!(next_tick(10_000, 12_000), None);
     }

@@ -143,7 +143,7 @@ fn coduo_event(cause: Cause, room: &Room) -> Option<(&'static str, &'static str)
 /// `timer: running` if it runs.
 pub(super) fn coduo_greeting(room: &Room, now_ms: i64, retry_ms: u64) -> String {
     let mut out = String::new();
-    let _ = write!(out, "retry: {retry_ms}\n");
+    let _ = writeln!(out, "retry: {retry_ms}");
     event(&mut out, crate::hub::next_seq(), "connect", "OK");
     let remaining = room.timer().remaining_ms(now_ms);
     event(
