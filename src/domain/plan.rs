@@ -91,6 +91,7 @@ impl From<PhaseLabel> for String {
 
 /// One step of a plan.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Phase {
     /// What the phase is called on screen.
     pub label: PhaseLabel,
@@ -109,6 +110,7 @@ pub struct Plan {
 
 /// The unvalidated shape of a plan, for serde.
 #[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct PlanRecord {
     phases: Vec<Phase>,
     #[serde(default)]

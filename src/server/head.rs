@@ -63,6 +63,10 @@ fn classify(request: &httparse::Request<'_, '_>) -> Option<First> {
         None => (target, None),
     };
     let (code, dialect) = stream_path(path)?;
+    // Decoded as the router decodes path parameters (`%2D` is `-`).
+    let code = percent_encoding::percent_decode_str(code)
+        .decode_utf8()
+        .ok()?;
     let last_event_id = request
         .headers
         .iter()
@@ -70,7 +74,7 @@ fn classify(request: &httparse::Request<'_, '_>) -> Option<First> {
         .and_then(|h| std::str::from_utf8(h.value).ok())
         .map(str::to_owned);
     Some(First::Stream {
-        code: code.to_owned(),
+        code: code.into_owned(),
         dialect,
         query,
         last_event_id,

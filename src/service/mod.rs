@@ -204,7 +204,7 @@ impl RoomService {
 
     /// Ends every stream of a room (the legacy `DELETE .../connect`).
     pub async fn close_streams(&self, code: &AccessCode) -> Result<(), ServiceError> {
-        self.read_any(code).await?;
+        self.read(code).await?;
         self.hub.close_streams(code);
         Ok(())
     }
