@@ -11,6 +11,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::ServeConfig;
 use crate::http::{self, AppState};
 use crate::hub::{self, Hub, HubLimits, LocalHub};
+use crate::preview::{PreviewConfig, PreviewFetcher};
 use crate::server::{self, Edge};
 use crate::service::RoomService;
 use crate::store::{self, StoreError};
@@ -51,16 +52,24 @@ impl App {
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
         tracing::info!(pending, "deadlines rescheduled");
         let shutdown = CancellationToken::new();
+        let previews = PreviewFetcher::new(PreviewConfig {
+            timeout: std::time::Duration::from_millis(config.preview_timeout_ms),
+            allow: config.preview_allow.clone(),
+            ..PreviewConfig::default()
+        });
+        let cors = Arc::new(config.cors_origins.clone());
         let state = AppState {
             service: service.clone(),
             retry_base_ms: config.retry_ms,
             shutdown: shutdown.clone(),
+            previews,
         };
         let listener = TcpListener::bind(config.listen)
             .await
             .map_err(|e| StartError::Bind(config.listen, e))?;
         let edge = Edge {
-            router: http::router(state),
+            router: http::router(state, &cors),
+            cors_origins: cors,
             service,
             retry_base_ms: config.retry_ms,
             write_timeout: config.write_timeout(),

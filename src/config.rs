@@ -66,6 +66,32 @@ pub struct ServeConfig {
     #[arg(long, env = "PAIRROOM_WRITE_TIMEOUT_SECS", default_value_t = 10,
           value_parser = clap::value_parser!(u64).range(1..=300))]
     pub write_timeout_secs: u64,
+
+    /// Origins (scheme://host[:port]) whose pages may call the API and open
+    /// streams with credentials, e.g. a front end served elsewhere. Repeat
+    /// the flag, or separate with commas. None: same origin only.
+    #[arg(
+        long = "cors-origin",
+        env = "PAIRROOM_CORS_ORIGINS",
+        value_delimiter = ','
+    )]
+    pub cors_origins: Vec<String>,
+
+    /// Address ranges (CIDR) that link previews may fetch from although they
+    /// are loopback, private or otherwise internal (refused by default).
+    /// Repeat the flag, or separate with commas.
+    #[arg(
+        long = "preview-allow",
+        env = "PAIRROOM_PREVIEW_ALLOW",
+        value_delimiter = ','
+    )]
+    pub preview_allow: Vec<ipnet::IpNet>,
+
+    /// Milliseconds a link preview may take (connect, redirects and body);
+    /// a link is added without preview when it runs out.
+    #[arg(long, env = "PAIRROOM_PREVIEW_TIMEOUT_MS", default_value_t = 3000,
+          value_parser = clap::value_parser!(u64).range(100..=30_000))]
+    pub preview_timeout_ms: u64,
 }
 
 impl ServeConfig {

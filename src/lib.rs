@@ -13,6 +13,7 @@ pub mod config;
 pub mod domain;
 pub mod http;
 pub mod hub;
+pub mod preview;
 pub mod server;
 pub mod service;
 pub mod store;

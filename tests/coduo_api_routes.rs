@@ -212,9 +212,9 @@ async fn unknown_paths_answer_404_json() {
         format!("/api/{code}"),
         format!("/api/{code}/nope"),
         format!("/api/{code}/timer/pause"),
-        format!("/api/{code}/todos"),
-        format!("/api/{code}/reference-link"),
-        format!("/api/retrospects/{code}"),
+        format!("/api/{code}/todo"),
+        format!("/api/{code}/reference-links"),
+        format!("/api/retrospect/{code}"),
     ] {
         assert_error(&app.send("GET", &path, None).await, 404);
         assert_error(&app.send("PATCH", &path, None).await, 404);

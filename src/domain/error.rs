@@ -13,6 +13,9 @@ pub enum DomainError {
     /// The command does not fit the current state (e.g. pausing an idle timer).
     #[error("{0}")]
     Conflict(String),
+    /// An item the command names (a todo, a link...) is not in the room.
+    #[error("{0}")]
+    NotFound(String),
     /// The room was deleted; it accepts no further commands.
     #[error("the room was deleted")]
     Deleted,

@@ -12,6 +12,7 @@ mod participants;
 mod plan;
 mod room;
 mod timer;
+pub mod workspace;
 
 pub use code::AccessCode;
 pub use error::DomainError;
@@ -19,6 +20,7 @@ pub use participants::{ParticipantName, Participants};
 pub use plan::{Phase, PhaseDuration, PhaseLabel, Plan};
 pub use room::{Cause, Command, Room, RoomStatus, TIME_UP_SWAP_GRACE_MS};
 pub use timer::{Timer, TimerState};
+pub use workspace::{Workspace, WorkspaceCommand};
 
 #[cfg(test)]
 mod tests;

@@ -3,7 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{AccessCode, DomainError, ParticipantName, Participants, PhaseDuration, Plan, Timer};
+use super::workspace::Part;
+use super::{
+    AccessCode, DomainError, ParticipantName, Participants, PhaseDuration, Plan, Timer, Workspace,
+    WorkspaceCommand,
+};
 
 /// How long after a time-up a legacy "swap roles" request is taken as a
 /// duplicate of the swap the server already made.
@@ -54,6 +58,8 @@ pub enum Command {
     },
     /// Move the room to another lifecycle status.
     SetStatus(RoomStatus),
+    /// Change the todos, links, categories or retrospect.
+    Workspace(WorkspaceCommand),
 }
 
 /// What a change did, for the streams that report it.
@@ -80,6 +86,39 @@ pub enum Cause {
     StatusChanged,
     /// The room was deleted.
     Deleted,
+    /// The todo list changed.
+    #[serde(rename = "todos_changed")]
+    Todos,
+    /// The categories changed.
+    #[serde(rename = "categories_changed")]
+    Categories,
+    /// The links changed.
+    #[serde(rename = "links_changed")]
+    Links,
+    /// The retrospect was written or removed.
+    #[serde(rename = "retrospect_changed")]
+    Retrospect,
+}
+
+impl Cause {
+    /// Whether this change touched the workspace (which is stored apart).
+    pub fn is_workspace(self) -> bool {
+        matches!(
+            self,
+            Cause::Todos | Cause::Categories | Cause::Links | Cause::Retrospect
+        )
+    }
+}
+
+impl From<Part> for Cause {
+    fn from(part: Part) -> Self {
+        match part {
+            Part::Todos => Cause::Todos,
+            Part::Categories => Cause::Categories,
+            Part::Links => Cause::Links,
+            Part::Retrospect => Cause::Retrospect,
+        }
+    }
 }
 
 /// A room: its participants in rotation, its timer and its status.
@@ -96,6 +135,9 @@ pub struct Room {
     swap_grace_until_ms: Option<i64>,
     #[serde(default)]
     mission_url: String,
+    /// Stored apart from the rest (it can be large and changes separately).
+    #[serde(skip)]
+    workspace: Workspace,
 }
 
 impl Room {
@@ -111,6 +153,7 @@ impl Room {
             timer: Timer::new(plan),
             swap_grace_until_ms: None,
             mission_url: String::new(),
+            workspace: Workspace::default(),
         }
     }
 
@@ -138,6 +181,17 @@ impl Room {
     /// The timer (call [`Room::advance_to`] first to see it at "now").
     pub fn timer(&self) -> &Timer {
         &self.timer
+    }
+
+    /// Todos, categories, links and retrospect.
+    pub fn workspace(&self) -> &Workspace {
+        &self.workspace
+    }
+
+    /// Puts back the workspace read from storage.
+    pub fn with_workspace(mut self, workspace: Workspace) -> Self {
+        self.workspace = workspace;
+        self
     }
 
     /// The mission URL, empty if none.
@@ -233,6 +287,11 @@ impl Room {
             } => {
                 self.timer.set_phase_duration(duration, remaining_ms)?;
                 Cause::PlanChanged
+            }
+            Command::Workspace(command) => {
+                let parts = self.workspace.apply(command)?;
+                causes.extend(parts.into_iter().map(Cause::from));
+                return Ok(causes);
             }
             Command::SetStatus(status) => {
                 if status == self.status {

@@ -5,10 +5,12 @@
 //! [`ApiError`], a JSON `{"message": ...}` with the status that fits.
 
 mod coduo;
+mod coduo_workspace;
 mod error;
 mod events;
 mod extract;
 mod native;
+mod workspace;
 
 use std::sync::Arc;
 
@@ -17,8 +19,10 @@ use axum::extract::DefaultBodyLimit;
 use axum::response::IntoResponse;
 use tokio_util::sync::CancellationToken;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::trace::TraceLayer;
 
+use crate::preview::PreviewFetcher;
 use crate::service::RoomService;
 
 pub use error::ApiError;
@@ -36,13 +40,16 @@ pub struct AppState {
     pub retry_base_ms: u64,
     /// Fires when the server shuts down; open streams end.
     pub shutdown: CancellationToken,
+    /// Reads link previews, refusing internal addresses.
+    pub previews: PreviewFetcher,
 }
 
-/// The whole HTTP API.
-pub fn router(state: AppState) -> Router {
-    Router::new()
-        .nest("/api/v1", native::router())
-        .nest("/api", coduo::router())
+/// The whole HTTP API. `cors_origins` may call it from other origins,
+/// with credentials.
+pub fn router(state: AppState, cors_origins: &[String]) -> Router {
+    let router = Router::new()
+        .nest("/api/v1", native::router().merge(workspace::router()))
+        .nest("/api", coduo::router().merge(coduo_workspace::router()))
         .fallback(|| async { ApiError::no_route() })
         .method_not_allowed_fallback(|| async {
             ApiError::new(
@@ -60,5 +67,38 @@ pub fn router(state: AppState) -> Router {
             )
             .into_response()
         }))
-        .with_state(state)
+        .with_state(state);
+    match cors(cors_origins) {
+        Some(layer) => router.layer(layer),
+        None => router,
+    }
+}
+
+/// A CORS layer for the allowed origins (none: same origin only).
+fn cors(origins: &[String]) -> Option<CorsLayer> {
+    use axum::http::{HeaderName, HeaderValue, Method, header};
+    let origins: Vec<HeaderValue> = origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
+    if origins.is_empty() {
+        return None;
+    }
+    Some(
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(origins))
+            .allow_credentials(true)
+            .allow_methods([
+                Method::GET,
+                Method::POST,
+                Method::PUT,
+                Method::PATCH,
+                Method::DELETE,
+            ])
+            .allow_headers([
+                header::CONTENT_TYPE,
+                HeaderName::from_static("last-event-id"),
+            ])
+            .max_age(std::time::Duration::from_secs(600)),
+    )
 }

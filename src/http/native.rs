@@ -88,7 +88,9 @@ async fn read(
 
 async fn run(state: &AppState, raw: &str, command: Command) -> Result<Response, ApiError> {
     let outcome = state.service.execute(&code(raw)?, command).await?;
-    Ok(envelope(state, StatusCode::OK, &outcome.snapshot))
+    let present = state.service.hub().present(outcome.snapshot.room.code());
+    let body = Envelope::changed(&outcome.snapshot, &present, &outcome.causes);
+    Ok((StatusCode::OK, JsonBody(body)).into_response())
 }
 
 async fn timer(

@@ -19,6 +19,7 @@ pub(super) async fn handle(mut socket: TcpStream, edge: Edge) {
             dialect,
             query,
             last_event_id,
+            origin,
         } => {
             let request = stream_request(
                 &code,
@@ -27,7 +28,8 @@ pub(super) async fn handle(mut socket: TcpStream, edge: Edge) {
                 last_event_id.as_deref(),
                 edge.retry_base_ms,
             );
-            lean::serve(socket, request, &edge).await;
+            let origin = origin.filter(|o| edge.cors_origins.iter().any(|allowed| allowed == o));
+            lean::serve(socket, request, origin, &edge).await;
         }
         // Boxed so that the (large) hyper future does not size every
         // stream's task.

@@ -25,6 +25,8 @@ pub(super) enum First {
         query: Option<String>,
         /// The `Last-Event-ID` header.
         last_event_id: Option<String>,
+        /// The `Origin` header, for CORS.
+        origin: Option<String>,
     },
     /// Anything else: hand these bytes and the socket to hyper.
     Other(BytesMut),
@@ -67,17 +69,22 @@ fn classify(request: &httparse::Request<'_, '_>) -> Option<First> {
     let code = percent_encoding::percent_decode_str(code)
         .decode_utf8()
         .ok()?;
-    let last_event_id = request
-        .headers
-        .iter()
-        .find(|h| h.name.eq_ignore_ascii_case("last-event-id"))
-        .and_then(|h| std::str::from_utf8(h.value).ok())
-        .map(str::to_owned);
+    let header = |name: &str| {
+        request
+            .headers
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case(name))
+            .and_then(|h| std::str::from_utf8(h.value).ok())
+            .map(str::to_owned)
+    };
+    let last_event_id = header("last-event-id");
+    let origin = header("origin");
     Some(First::Stream {
         code: code.into_owned(),
         dialect,
         query,
         last_event_id,
+        origin,
     })
 }
 

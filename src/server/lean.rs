@@ -9,8 +9,17 @@ use super::Edge;
 use crate::http::ApiError;
 use crate::streams::{self, Dialect, EventStream, StreamRequest};
 
-/// Opens the stream and pumps it, or answers the error as JSON.
-pub(super) async fn serve(mut socket: TcpStream, request: StreamRequest, edge: &Edge) {
+/// Opens the stream and pumps it, or answers the error as JSON. `origin`
+/// is the request's `Origin` if it is an allowed one (CORS).
+pub(super) async fn serve(
+    mut socket: TcpStream,
+    request: StreamRequest,
+    origin: Option<String>,
+    edge: &Edge,
+) {
+    let cors = origin
+        .map(|o| format!("access-control-allow-origin: {o}\r\naccess-control-allow-credentials: true\r\nvary: origin\r\n"))
+        .unwrap_or_default();
     let legacy = request.dialect == Dialect::Coduo;
     match streams::open(&edge.service, request).await {
         Ok(stream) => {
@@ -18,6 +27,7 @@ pub(super) async fn serve(mut socket: TcpStream, request: StreamRequest, edge: &
             for (name, value) in streams::HEADERS {
                 head.push_str(&format!("{name}: {value}\r\n"));
             }
+            head.push_str(&cors);
             // The body runs until the connection closes.
             head.push_str("connection: close\r\n\r\n");
             if socket.write_all(head.as_bytes()).await.is_ok() {
@@ -30,7 +40,7 @@ pub(super) async fn serve(mut socket: TcpStream, request: StreamRequest, edge: &
             } else {
                 ApiError::from(e)
             };
-            let _ = write_error(&mut socket, &error).await;
+            let _ = write_error(&mut socket, &error, &cors).await;
         }
     }
     let _ = socket.shutdown().await;
@@ -58,7 +68,7 @@ async fn pump(socket: &mut TcpStream, mut stream: EventStream, edge: &Edge) -> i
 }
 
 /// Answers an error with a complete HTTP response.
-async fn write_error(socket: &mut TcpStream, error: &ApiError) -> io::Result<()> {
+async fn write_error(socket: &mut TcpStream, error: &ApiError, cors: &str) -> io::Result<()> {
     let body = error.body();
     let reason = error.status.canonical_reason().unwrap_or("Error");
     let retry = match error.status.as_u16() {
@@ -66,7 +76,7 @@ async fn write_error(socket: &mut TcpStream, error: &ApiError) -> io::Result<()>
         _ => "",
     };
     let response = format!(
-        "HTTP/1.1 {} {reason}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n{retry}connection: close\r\n\r\n{body}",
+        "HTTP/1.1 {} {reason}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n{retry}{cors}connection: close\r\n\r\n{body}",
         error.status.as_u16(),
         body.len(),
     );

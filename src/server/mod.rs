@@ -45,6 +45,8 @@ pub struct Edge {
     pub write_timeout: Duration,
     /// Fires at shutdown.
     pub shutdown: CancellationToken,
+    /// Origins allowed to open streams from other pages (CORS).
+    pub cors_origins: Arc<Vec<String>>,
 }
 
 /// Accepts connections until `edge.shutdown` fires, then waits (at most

@@ -13,6 +13,9 @@ pub enum ServiceError {
     /// The room was deleted.
     #[error("this room was deleted")]
     Deleted,
+    /// An item named by the request (a todo, a link...) is not in the room.
+    #[error("{0}")]
+    ItemNotFound(String),
     /// The input is unacceptable.
     #[error("{0}")]
     Invalid(String),
@@ -33,6 +36,7 @@ impl From<DomainError> for ServiceError {
             DomainError::Invalid(m) => Self::Invalid(m),
             DomainError::Conflict(m) => Self::Conflict(m),
             DomainError::Deleted => Self::Deleted,
+            DomainError::NotFound(m) => Self::ItemNotFound(m),
         }
     }
 }

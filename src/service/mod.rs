@@ -4,6 +4,7 @@
 mod error;
 mod scheduler;
 mod view;
+mod workspace_view;
 
 use std::sync::{Arc, Weak};
 
@@ -14,6 +15,7 @@ use crate::store::{RoomStore, StoreError, Versioned};
 
 pub use error::ServiceError;
 pub use view::{Envelope, RoomView, TimerView};
+pub use workspace_view::{LinkView, TodoView, WorkspaceView};
 
 use scheduler::Scheduler;
 
@@ -202,6 +204,16 @@ impl RoomService {
         Ok(())
     }
 
+    /// The room a todo belongs to (for routes that name only the todo).
+    pub async fn room_of_todo(&self, todo_id: u64) -> Result<AccessCode, ServiceError> {
+        let not_found = || ServiceError::ItemNotFound("no todo with that id".into());
+        crate::domain::workspace::ItemId::new(todo_id).map_err(|_| not_found())?;
+        self.store
+            .room_of_todo(todo_id)
+            .await?
+            .ok_or_else(not_found)
+    }
+
     /// Ends every stream of a room (the legacy `DELETE .../connect`).
     pub async fn close_streams(&self, code: &AccessCode) -> Result<(), ServiceError> {
         self.read(code).await?;
@@ -218,7 +230,12 @@ impl RoomService {
         causes: &[Cause],
         now_ms: i64,
     ) -> Result<Option<Snapshot>, ServiceError> {
-        if !self.store.update(expected, &room, now_ms).await? {
+        let workspace_changed = causes.iter().any(|c| c.is_workspace());
+        if !self
+            .store
+            .update(expected, &room, workspace_changed, now_ms)
+            .await?
+        {
             return Ok(None);
         }
         let version = expected + 1;
@@ -239,6 +256,15 @@ impl RoomService {
         let hash = BuildHasherDefault::<DefaultHasher>::default().hash_one(code);
         &self.stripes[hash as usize % STRIPES]
     }
+}
+
+/// A fresh item id (todo, category, link) from the operating system's
+/// CSPRNG: random, so that ids cannot be enumerated.
+pub fn new_item_id() -> Result<crate::domain::workspace::ItemId, ServiceError> {
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| ServiceError::Unavailable(format!("no randomness available: {e}")))?;
+    Ok(crate::domain::workspace::ItemId::from_random(bytes))
 }
 
 /// A fresh access code from the operating system's CSPRNG.

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::Snapshot;
+use super::{Snapshot, WorkspaceView};
 use crate::domain::{Plan, Room, RoomStatus, TimerState};
 
 /// A room as clients see it (see `docs/API.md`).
@@ -69,6 +69,8 @@ pub struct Envelope<'a> {
     version: u64,
     server_time_ms: i64,
     room: RoomView<'a>,
+    #[serde(skip_serializing_if = "WorkspaceView::is_empty")]
+    workspace: WorkspaceView<'a>,
 }
 
 impl<'a> Envelope<'a> {
@@ -78,6 +80,19 @@ impl<'a> Envelope<'a> {
             version: snapshot.version,
             server_time_ms: snapshot.now_ms,
             room: RoomView::new(&snapshot.room, snapshot.now_ms, present),
+            workspace: WorkspaceView::all(snapshot.room.workspace()),
+        }
+    }
+
+    /// Wraps a snapshot with only the workspace parts `causes` touched.
+    pub fn changed(
+        snapshot: &'a Snapshot,
+        present: &'a [String],
+        causes: &[crate::domain::Cause],
+    ) -> Self {
+        Self {
+            workspace: WorkspaceView::parts(snapshot.room.workspace(), causes),
+            ..Self::new(snapshot, present)
         }
     }
 }

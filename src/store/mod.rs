@@ -48,9 +48,19 @@ pub trait RoomStore: Send + Sync + 'static {
     async fn load(&self, code: &AccessCode) -> Result<Option<Versioned>, StoreError>;
 
     /// Replaces a room if its stored version is still `expected`, storing it
-    /// as `expected + 1`. Returns `false` (and changes nothing) if another
+    /// as `expected + 1`; its workspace is written too if
+    /// `workspace_changed`. Returns `false` (and changes nothing) if another
     /// writer got there first.
-    async fn update(&self, expected: u64, room: &Room, now_ms: i64) -> Result<bool, StoreError>;
+    async fn update(
+        &self,
+        expected: u64,
+        room: &Room,
+        workspace_changed: bool,
+        now_ms: i64,
+    ) -> Result<bool, StoreError>;
+
+    /// The room a todo belongs to (for routes that name only the todo).
+    async fn room_of_todo(&self, todo_id: u64) -> Result<Option<AccessCode>, StoreError>;
 
     /// Every running timer's code and deadline, for scheduling time-ups
     /// after a restart.

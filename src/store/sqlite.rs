@@ -8,7 +8,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Row, SqlitePool};
 
 use super::{RoomStore, StoreError, Versioned};
-use crate::domain::{AccessCode, Room};
+use crate::domain::{AccessCode, Room, Workspace};
 
 /// Rooms in a SQLite file.
 ///
@@ -28,6 +28,7 @@ impl SqliteStore {
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
         if let Some(dir) = options.get_filename().parent() {
             if !dir.as_os_str().is_empty() {
@@ -53,19 +54,42 @@ fn unavailable(e: sqlx::Error) -> StoreError {
     StoreError::Unavailable(e.to_string())
 }
 
-fn encode(room: &Room) -> Result<String, StoreError> {
-    serde_json::to_string(room).map_err(|e| StoreError::Corrupt(e.to_string()))
+fn encode<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn decode<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, StoreError> {
+    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// Points every todo of `room` at it (and forgets its removed todos).
+async fn index_todos(tx: &mut sqlx::SqliteConnection, room: &Room) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM todo_rooms WHERE code = ?")
+        .bind(room.code().as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(unavailable)?;
+    for todo in room.workspace().todos() {
+        sqlx::query("INSERT OR REPLACE INTO todo_rooms (todo_id, code) VALUES (?, ?)")
+            .bind(todo.id.get() as i64)
+            .bind(room.code().as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(unavailable)?;
+    }
+    Ok(())
 }
 
 #[async_trait]
 impl RoomStore for SqliteStore {
     async fn insert(&self, room: &Room, now_ms: i64) -> Result<(), StoreError> {
         let result = sqlx::query(
-            "INSERT INTO rooms (code, version, state, ends_at_ms, created_at_ms, updated_at_ms)
-             VALUES (?, 1, ?, ?, ?, ?)",
+            "INSERT INTO rooms (code, version, state, workspace, ends_at_ms, created_at_ms, updated_at_ms)
+             VALUES (?, 1, ?, ?, ?, ?, ?)",
         )
         .bind(room.code().as_str())
         .bind(encode(room)?)
+        .bind(encode(room.workspace())?)
         .bind(room.timer().ends_at_ms())
         .bind(room.created_at_ms())
         .bind(now_ms)
@@ -79,35 +103,67 @@ impl RoomStore for SqliteStore {
     }
 
     async fn load(&self, code: &AccessCode) -> Result<Option<Versioned>, StoreError> {
-        let row = sqlx::query("SELECT version, state FROM rooms WHERE code = ?")
+        let row = sqlx::query("SELECT version, state, workspace FROM rooms WHERE code = ?")
             .bind(code.as_str())
             .fetch_optional(&self.pool)
             .await
             .map_err(unavailable)?;
         let Some(row) = row else { return Ok(None) };
         let version: i64 = row.get(0);
-        let state: String = row.get(1);
-        let room = serde_json::from_str(&state).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let room: Room = decode(row.get::<&str, _>(1))?;
+        let workspace: Workspace = decode(row.get::<&str, _>(2))?;
         Ok(Some(Versioned {
             version: version as u64,
-            room,
+            room: room.with_workspace(workspace),
         }))
     }
 
-    async fn update(&self, expected: u64, room: &Room, now_ms: i64) -> Result<bool, StoreError> {
+    async fn update(
+        &self,
+        expected: u64,
+        room: &Room,
+        workspace_changed: bool,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(unavailable)?;
+        let workspace = if workspace_changed {
+            Some(encode(room.workspace())?)
+        } else {
+            None
+        };
         let result = sqlx::query(
-            "UPDATE rooms SET version = version + 1, state = ?, ends_at_ms = ?, updated_at_ms = ?
+            "UPDATE rooms SET version = version + 1, state = ?, workspace = COALESCE(?, workspace),
+                 ends_at_ms = ?, updated_at_ms = ?
              WHERE code = ? AND version = ?",
         )
         .bind(encode(room)?)
+        .bind(workspace)
         .bind(room.timer().ends_at_ms())
         .bind(now_ms)
         .bind(room.code().as_str())
         .bind(expected as i64)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(unavailable)?;
-        Ok(result.rows_affected() == 1)
+        if result.rows_affected() != 1 {
+            return Ok(false);
+        }
+        if workspace_changed {
+            index_todos(&mut tx, room).await?;
+        }
+        tx.commit().await.map_err(unavailable)?;
+        Ok(true)
+    }
+
+    async fn room_of_todo(&self, todo_id: u64) -> Result<Option<AccessCode>, StoreError> {
+        let code: Option<String> =
+            sqlx::query_scalar("SELECT code FROM todo_rooms WHERE todo_id = ?")
+                .bind(todo_id as i64)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(unavailable)?;
+        code.map(|c| AccessCode::parse(&c).map_err(|e| StoreError::Corrupt(e.to_string())))
+            .transpose()
     }
 
     async fn running(&self) -> Result<Vec<(AccessCode, i64)>, StoreError> {
@@ -137,7 +193,8 @@ impl RoomStore for SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Command, Participants, PhaseDuration, Plan};
+    use crate::domain::workspace::{ItemId, TodoContent};
+    use crate::domain::{Command, Participants, PhaseDuration, Plan, WorkspaceCommand};
 
     async fn temp_store() -> (SqliteStore, tempfile::TempDir) {
         let dir = tempfile::tempdir().unwrap();
@@ -161,9 +218,9 @@ mod tests {
             Err(StoreError::Duplicate)
         ));
         r.apply(Command::Start, 2_000).unwrap();
-        assert!(store.update(1, &r, 2_000).await.unwrap());
+        assert!(store.update(1, &r, false, 2_000).await.unwrap());
         // A writer that read version 1 loses.
-        assert!(!store.update(1, &r, 2_001).await.unwrap());
+        assert!(!store.update(1, &r, false, 2_001).await.unwrap());
         let stored = store.load(r.code()).await.unwrap().unwrap();
         assert_eq!(stored.version, 2);
         assert_eq!(stored.room, r);
@@ -171,6 +228,32 @@ mod tests {
             store.running().await.unwrap(),
             vec![(r.code().clone(), 62_000)]
         );
+    }
+
+    #[tokio::test]
+    async fn the_workspace_is_stored_apart_and_todos_are_indexed() {
+        let (store, _dir) = temp_store().await;
+        let mut r = room();
+        store.insert(&r, 1_000).await.unwrap();
+        let id = ItemId::new(42).unwrap();
+        let add = WorkspaceCommand::AddTodo {
+            id,
+            content: TodoContent::parse("write tests").unwrap(),
+        };
+        r.apply(Command::Workspace(add), 2_000).unwrap();
+        assert!(store.update(1, &r, true, 2_000).await.unwrap());
+        assert_eq!(store.load(r.code()).await.unwrap().unwrap().room, r);
+        assert_eq!(
+            store.room_of_todo(42).await.unwrap(),
+            Some(r.code().clone())
+        );
+        r.apply(
+            Command::Workspace(WorkspaceCommand::DeleteTodo { id }),
+            3_000,
+        )
+        .unwrap();
+        assert!(store.update(2, &r, true, 3_000).await.unwrap());
+        assert_eq!(store.room_of_todo(42).await.unwrap(), None);
     }
 
     #[tokio::test]

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::domain::{Cause, Room, RoomStatus, TimerState};
 use crate::hub::{Frame, RoomMessage};
-use crate::service::RoomView;
+use crate::service::{RoomView, WorkspaceView};
 
 /// Cache slot of the native encoding.
 pub(super) const NATIVE: usize = 0;
@@ -40,6 +40,8 @@ pub(super) struct RoomPayload<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) causes: Option<&'a [Cause]>,
     pub(super) room: RoomView<'a>,
+    #[serde(skip_serializing_if = "WorkspaceView::is_empty")]
+    pub(super) workspace: WorkspaceView<'a>,
 }
 
 /// The native `presence` payload.
@@ -69,6 +71,7 @@ pub(super) fn native(frame: &Frame) -> Option<Bytes> {
                 server_time_ms: *at_ms,
                 causes: Some(causes),
                 room: RoomView::new(room, *at_ms, present),
+                workspace: WorkspaceView::parts(room.workspace(), causes),
             };
             event(&mut out, version, "change", &json(&payload));
         }
@@ -135,7 +138,9 @@ fn coduo_event(cause: Cause, room: &Room) -> Option<(&'static str, &'static str)
         Cause::Reset | Cause::PlanChanged => Some(("timer", "update")),
         Cause::Deleted => Some(("close", "OK")),
         Cause::StatusChanged if room.status() == RoomStatus::Deleted => Some(("close", "OK")),
+        // The original pushed none of these; its screens reload them.
         Cause::Created | Cause::Rotated | Cause::StatusChanged => None,
+        Cause::Todos | Cause::Categories | Cause::Links | Cause::Retrospect => None,
     }
 }
 

@@ -5,7 +5,7 @@ use bytes::Bytes;
 use super::encode::{self, CODUO, NATIVE, PresencePayload, RoomPayload};
 use crate::domain::{AccessCode, ParticipantName, RoomStatus};
 use crate::hub::{Frame, Received, RoomMessage, SubscribeOptions, Subscription};
-use crate::service::{RoomService, RoomView, ServiceError};
+use crate::service::{RoomService, RoomView, ServiceError, WorkspaceView};
 
 /// Which API's event vocabulary a stream speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,6 +94,7 @@ pub async fn open(
                     server_time_ms: snapshot.now_ms,
                     causes: None,
                     room: RoomView::new(&snapshot.room, snapshot.now_ms, &present),
+                    workspace: WorkspaceView::all(snapshot.room.workspace()),
                 };
                 let data = serde_json::to_string(&payload).expect("serialises");
                 encode::event(&mut first, snapshot.version, "snapshot", &data);
