@@ -6,7 +6,7 @@
 //! user's behalf, so the fetcher is built against server-side request
 //! forgery (SSRF) and resource exhaustion:
 //! - only `http`/`https`; every address it could connect to is checked
-//!   against [`address`]'s rules, IP literals before the request and host
+//!   against the `address` module's rules, IP literals before the request and host
 //!   names inside the client's own resolver (no DNS-rebinding gap);
 //! - redirects are followed by hand, at most [`PreviewConfig::max_redirects`],
 //!   each target checked the same way;
