@@ -38,7 +38,7 @@ impl App {
     /// (port 0 picks a free port; see [`App::local_addr`]).
     pub async fn build(config: &ServeConfig) -> Result<Self, StartError> {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-        let store = store::open(&config.database_url).await?;
+        let store = store::open(&config.database_url, config.fsync_each_commit).await?;
         let limits = HubLimits {
             per_room: config.max_streams_per_room as usize,
             total: config.max_streams as usize,

@@ -39,6 +39,12 @@ pub struct ServeConfig {
     )]
     pub database_url: String,
 
+    /// Flush every commit to disk before acknowledging it, so that changes
+    /// survive a power cut and not only a crash of the process (which they
+    /// always do). Costs a disk flush per command.
+    #[arg(long, env = "PAIRROOM_FSYNC_EACH_COMMIT")]
+    pub fsync_each_commit: bool,
+
     /// Seconds between heartbeat comments on every stream, so that proxies
     /// with idle timeouts (nginx: 60 s) never cut a quiet stream.
     #[arg(long, env = "PAIRROOM_HEARTBEAT_SECS", default_value_t = 15,

@@ -189,14 +189,17 @@ impl Hub for LocalHub {
         self.shared.streams.load(Ordering::Relaxed)
     }
 
-    fn heartbeat(&self) {
+    fn heartbeat(&self, slice: u64, slices: u64) {
+        use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+        let hasher = BuildHasherDefault::<DefaultHasher>::default();
         let channels: Vec<_> = self
             .shared
             .rooms
             .lock()
             .expect("hub lock")
-            .values()
-            .cloned()
+            .iter()
+            .filter(|(code, _)| hasher.hash_one(code) % slices == slice)
+            .map(|(_, channel)| channel.clone())
             .collect();
         for channel in channels {
             channel.send(RoomMessage::Heartbeat);

@@ -75,21 +75,26 @@ pub trait Hub: Send + Sync + 'static {
     /// How many streams are open in total.
     fn stream_count(&self) -> usize;
 
-    /// Sends a heartbeat frame to every room with streams.
-    fn heartbeat(&self);
+    /// Sends a heartbeat frame to the rooms of one slice (rooms are spread
+    /// over `slices` by a hash of their code).
+    fn heartbeat(&self, slice: u64, slices: u64);
 }
 
-/// Sends [`Hub::heartbeat`] every `interval` until the hub is dropped.
+/// Sends every room a heartbeat once per `interval` until the hub is
+/// dropped. Rooms are spread over the interval in slices of about 100 ms
+/// (at most 50), so that thousands of streams are not all written in the
+/// same instant, which would delay the real events queued behind them.
 pub fn spawn_heartbeats(hub: &Arc<dyn Hub>, interval: std::time::Duration) {
     let weak = Arc::downgrade(hub);
+    let slices = (interval.as_millis() as u64 / 100).clamp(1, 50);
     tokio::spawn(async move {
-        let mut every = tokio::time::interval(interval);
+        let mut every = tokio::time::interval(interval / slices as u32);
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         every.tick().await;
-        loop {
+        for tick in 0u64.. {
             every.tick().await;
             match weak.upgrade() {
-                Some(hub) => hub.heartbeat(),
+                Some(hub) => hub.heartbeat(tick % slices, slices),
                 None => return,
             }
         }

@@ -1,6 +1,7 @@
 //! The one application service: every command from every API dialect goes
 //! through here, is committed to the store, and only then published.
 
+mod cache;
 mod error;
 mod scheduler;
 mod view;
@@ -17,6 +18,7 @@ pub use error::ServiceError;
 pub use view::{Envelope, RoomView, TimerView};
 pub use workspace_view::{LinkView, TodoView, WorkspaceView};
 
+use cache::RoomCache;
 use scheduler::Scheduler;
 
 /// How often a command is retried when another writer changed the room
@@ -56,6 +58,7 @@ pub struct RoomService {
     clock: Arc<dyn Clock>,
     scheduler: Scheduler,
     stripes: Vec<tokio::sync::Mutex<()>>,
+    cache: RoomCache,
 }
 
 impl RoomService {
@@ -67,6 +70,7 @@ impl RoomService {
             scheduler: Scheduler::spawn(weak.clone(), clock.clone()),
             clock,
             stripes: (0..STRIPES).map(|_| tokio::sync::Mutex::new(())).collect(),
+            cache: RoomCache::new(),
         })
     }
 
@@ -110,6 +114,10 @@ impl RoomService {
             let room = setup(room)?;
             match self.store.insert(&room, now_ms).await {
                 Ok(()) => {
+                    self.cache.put(Versioned {
+                        version: 1,
+                        room: room.clone(),
+                    });
                     return Ok(Snapshot {
                         version: 1,
                         room,
@@ -154,8 +162,11 @@ impl RoomService {
         command: Command,
     ) -> Result<Outcome, ServiceError> {
         let _turn = self.stripe(code).lock().await;
-        for _ in 0..MAX_ATTEMPTS {
-            let stored = self.store.load(code).await?.ok_or(ServiceError::NotFound)?;
+        for attempt in 0..MAX_ATTEMPTS {
+            let stored = self
+                .latest(code, attempt > 0)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
             let now_ms = self.clock.now_ms();
             let mut room = stored.room;
             let causes = room.apply(command.clone(), now_ms)?;
@@ -180,8 +191,8 @@ impl RoomService {
     /// scheduler). If another server already did, this one stays quiet.
     pub async fn advance(&self, code: &AccessCode) -> Result<(), ServiceError> {
         let _turn = self.stripe(code).lock().await;
-        for _ in 0..MAX_ATTEMPTS {
-            let Some(stored) = self.store.load(code).await? else {
+        for attempt in 0..MAX_ATTEMPTS {
+            let Some(stored) = self.latest(code, attempt > 0).await? else {
                 return Ok(());
             };
             let now_ms = self.clock.now_ms();
@@ -236,9 +247,14 @@ impl RoomService {
             .update(expected, &room, workspace_changed, now_ms)
             .await?
         {
+            self.cache.forget(room.code());
             return Ok(None);
         }
         let version = expected + 1;
+        self.cache.put(Versioned {
+            version,
+            room: room.clone(),
+        });
         if let Some(ends_at_ms) = room.timer().ends_at_ms() {
             self.scheduler.schedule(room.code().clone(), ends_at_ms);
         }
@@ -249,6 +265,21 @@ impl RoomService {
             room,
             now_ms,
         }))
+    }
+
+    /// The room's last committed state: from the cache unless `fresh` (a
+    /// write based on the cached state just lost a race), else the store.
+    async fn latest(
+        &self,
+        code: &AccessCode,
+        fresh: bool,
+    ) -> Result<Option<Versioned>, ServiceError> {
+        if !fresh {
+            if let Some(cached) = self.cache.get(code) {
+                return Ok(Some(cached));
+            }
+        }
+        Ok(self.store.load(code).await?)
     }
 
     fn stripe(&self, code: &AccessCode) -> &tokio::sync::Mutex<()> {

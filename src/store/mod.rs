@@ -70,10 +70,17 @@ pub trait RoomStore: Send + Sync + 'static {
     async fn ping(&self) -> Result<(), StoreError>;
 }
 
-/// Opens the store named by a database URL (`sqlite:` for now).
-pub async fn open(url: &str) -> Result<std::sync::Arc<dyn RoomStore>, StoreError> {
+/// Opens the store named by a database URL (`sqlite:` for now);
+/// `fsync_each_commit` makes commits durable across power cuts as well as
+/// process crashes.
+pub async fn open(
+    url: &str,
+    fsync_each_commit: bool,
+) -> Result<std::sync::Arc<dyn RoomStore>, StoreError> {
     if url.starts_with("sqlite:") {
-        Ok(std::sync::Arc::new(SqliteStore::open(url).await?))
+        Ok(std::sync::Arc::new(
+            SqliteStore::open(url, fsync_each_commit).await?,
+        ))
     } else {
         Err(StoreError::Unavailable(format!(
             "unsupported database URL {url:?}: expected sqlite:PATH"
