@@ -6,11 +6,36 @@ use axum::http::StatusCode;
 
 use super::error::ApiError;
 
-/// A JSON body; malformed, mistyped, oversized or non-JSON bodies are
-/// answered with a JSON error saying what was wrong.
-#[derive(Debug, FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
+/// A JSON object body; malformed, mistyped, oversized or non-JSON bodies
+/// are answered with a JSON error saying what was wrong.
+///
+/// Every body of both APIs is an object. The body is read as a JSON value
+/// first and must be an object, because serde would otherwise also accept
+/// an array and fill the fields by position.
+#[derive(Debug)]
 pub struct Json<T>(pub T);
+
+impl<T, S> FromRequest<S> for Json<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(
+        request: axum::extract::Request,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let axum::Json(value) =
+            axum::Json::<serde_json::Value>::from_request(request, state).await?;
+        if !value.is_object() {
+            return Err(ApiError::bad_request("the body must be a JSON object"));
+        }
+        serde_json::from_value(value)
+            .map(Json)
+            .map_err(|e| ApiError::bad_request(format!("invalid JSON body: {e}")))
+    }
+}
 
 /// Query parameters, with JSON errors.
 #[derive(Debug, FromRequestParts)]
