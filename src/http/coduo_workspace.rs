@@ -31,9 +31,15 @@ pub(super) fn router() -> Router<AppState> {
             "/{code}/category",
             get(categories).post(add_category).patch(rename_category),
         )
-        .route("/{code}/category/{id}", delete(delete_category))
+        .route(
+            "/{code}/category/{id}",
+            delete(removes(|id| WorkspaceCommand::DeleteCategory { id })),
+        )
         .route("/{code}/reference-link", get(links).post(add_link))
-        .route("/{code}/reference-link/{id}", delete(delete_link))
+        .route(
+            "/{code}/reference-link/{id}",
+            delete(removes(|id| WorkspaceCommand::DeleteLink { id })),
+        )
         .route("/retrospects", post(set_retrospect))
         .route(
             "/retrospects/{code}",
@@ -49,6 +55,23 @@ pub(super) fn router() -> Router<AppState> {
         .route("/member", get(signed_out).delete(signed_out))
         .route("/my-pair-rooms", get(signed_out))
 }
+
+/// A handler for `DELETE /{code}/{kind}/{id}`: runs the command `remove`
+/// makes for the item and answers 204.
+fn removes(
+    remove: fn(ItemId) -> WorkspaceCommand,
+) -> impl Fn(State<AppState>, Path<(String, String)>) -> Removal + Clone + Send + Sync + 'static {
+    move |State(state): State<AppState>, Path((raw, id)): Path<(String, String)>| {
+        Box::pin(async move {
+            execute(&state, &code(&raw)?, remove(path_id(&id)?)).await?;
+            Ok(StatusCode::NO_CONTENT)
+        })
+    }
+}
+
+/// What a [`removes`] handler returns.
+type Removal =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<StatusCode, ApiError>> + Send>>;
 
 async fn signed_out() -> ApiError {
     ApiError::new(
@@ -268,19 +291,6 @@ async fn rename_category(
     Ok(JsonBody(json!({ "updatedCategoryName": updated })))
 }
 
-async fn delete_category(
-    State(state): State<AppState>,
-    Path((raw, id)): Path<(String, String)>,
-) -> Result<StatusCode, ApiError> {
-    execute(
-        &state,
-        &code(&raw)?,
-        WorkspaceCommand::DeleteCategory { id: path_id(&id)? },
-    )
-    .await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
 /// A link in the original's shape.
 fn link_json(workspace: &Workspace, id: ItemId) -> Option<Value> {
     let link = workspace.links().iter().find(|l| l.id == id)?;
@@ -375,19 +385,6 @@ async fn add_link(
     let body = link_json(&workspace, id)
         .ok_or_else(|| legacy(ServiceError::Unavailable("link vanished".into())))?;
     Ok((StatusCode::CREATED, JsonBody(body)))
-}
-
-async fn delete_link(
-    State(state): State<AppState>,
-    Path((raw, id)): Path<(String, String)>,
-) -> Result<StatusCode, ApiError> {
-    execute(
-        &state,
-        &code(&raw)?,
-        WorkspaceCommand::DeleteLink { id: path_id(&id)? },
-    )
-    .await?;
-    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Body of `POST /retrospects`.

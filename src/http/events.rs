@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use axum::body::Body;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{FromRequestParts, Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
@@ -64,40 +64,40 @@ async fn respond(state: AppState, request: StreamRequest) -> Response {
     }
 }
 
-fn last_event_id(headers: &HeaderMap) -> Option<&str> {
-    headers.get("last-event-id").and_then(|v| v.to_str().ok())
+/// What a stream request carries besides the state: the room code, the
+/// query string and the headers.
+#[derive(FromRequestParts)]
+pub(super) struct StreamParams {
+    code: Path<String>,
+    query: RawQuery,
+    headers: HeaderMap,
+}
+
+impl StreamParams {
+    /// The stream request in `dialect`.
+    fn into_request(self, dialect: Dialect, retry_base_ms: u64) -> StreamRequest {
+        let last_event_id = self
+            .headers
+            .get("last-event-id")
+            .and_then(|v| v.to_str().ok());
+        stream_request(
+            &self.code.0,
+            dialect,
+            self.query.0.as_deref(),
+            last_event_id,
+            retry_base_ms,
+        )
+    }
 }
 
 /// `GET /api/v1/rooms/{code}/events`.
-pub(super) async fn native(
-    State(state): State<AppState>,
-    Path(code): Path<String>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-) -> Response {
-    let request = stream_request(
-        &code,
-        Dialect::Native,
-        query.as_deref(),
-        last_event_id(&headers),
-        state.retry_base_ms,
-    );
+pub(super) async fn native(State(state): State<AppState>, params: StreamParams) -> Response {
+    let request = params.into_request(Dialect::Native, state.retry_base_ms);
     respond(state, request).await
 }
 
 /// `GET /api/{accessCode}/connect`.
-pub(super) async fn coduo(
-    State(state): State<AppState>,
-    Path(code): Path<String>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-) -> Response {
-    let request = stream_request(
-        &code,
-        Dialect::Coduo,
-        query.as_deref(),
-        last_event_id(&headers),
-        state.retry_base_ms,
-    );
+pub(super) async fn coduo(State(state): State<AppState>, params: StreamParams) -> Response {
+    let request = params.into_request(Dialect::Coduo, state.retry_base_ms);
     respond(state, request).await
 }

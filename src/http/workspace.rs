@@ -23,17 +23,17 @@ pub(super) fn router() -> Router<AppState> {
         .route("/rooms/{code}/todos", post(add_todo))
         .route(
             "/rooms/{code}/todos/{id}",
-            patch(update_todo).delete(delete_todo),
+            patch(update_todo).delete(removes(|id| WorkspaceCommand::DeleteTodo { id })),
         )
         .route("/rooms/{code}/categories", post(add_category))
         .route(
             "/rooms/{code}/categories/{id}",
-            patch(rename_category).delete(delete_category),
+            patch(rename_category).delete(removes(|id| WorkspaceCommand::DeleteCategory { id })),
         )
         .route("/rooms/{code}/links", post(add_link))
         .route(
             "/rooms/{code}/links/{id}",
-            axum::routing::delete(delete_link),
+            axum::routing::delete(removes(|id| WorkspaceCommand::DeleteLink { id })),
         )
         .route(
             "/rooms/{code}/retrospect",
@@ -83,6 +83,24 @@ async fn run(
     };
     Ok((status, JsonBody(body)).into_response())
 }
+
+/// A handler for `DELETE .../{kind}/{id}`: runs the command `remove`
+/// makes for the item and answers 204.
+fn removes(
+    remove: fn(ItemId) -> WorkspaceCommand,
+) -> impl Fn(State<AppState>, Path<(String, String)>) -> Removal + Clone + Send + Sync + 'static {
+    move |State(state): State<AppState>, Path((raw, id)): Path<(String, String)>| {
+        Box::pin(async move {
+            let command = Command::Workspace(remove(item(&id)?));
+            state.service.execute(&code(&raw)?, command).await?;
+            Ok(StatusCode::NO_CONTENT)
+        })
+    }
+}
+
+/// What a [`removes`] handler returns.
+type Removal =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<StatusCode, ApiError>> + Send>>;
 
 async fn read(
     State(state): State<AppState>,
@@ -150,18 +168,6 @@ async fn update_todo(
     run(&state, &raw, Command::Workspace(command), None).await
 }
 
-async fn delete_todo(
-    State(state): State<AppState>,
-    Path((raw, id)): Path<(String, String)>,
-) -> Result<StatusCode, ApiError> {
-    let command = WorkspaceCommand::DeleteTodo { id: item(&id)? };
-    state
-        .service
-        .execute(&code(&raw)?, Command::Workspace(command))
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
 /// Body of `POST /categories` and `PATCH /categories/{id}`.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -196,18 +202,6 @@ async fn rename_category(
         name,
     };
     run(&state, &raw, Command::Workspace(command), None).await
-}
-
-async fn delete_category(
-    State(state): State<AppState>,
-    Path((raw, id)): Path<(String, String)>,
-) -> Result<StatusCode, ApiError> {
-    let command = WorkspaceCommand::DeleteCategory { id: item(&id)? };
-    state
-        .service
-        .execute(&code(&raw)?, Command::Workspace(command))
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Body of `POST /links`.
@@ -248,18 +242,6 @@ async fn add_link(
         preview,
     };
     run(&state, &raw, Command::Workspace(command), Some(id)).await
-}
-
-async fn delete_link(
-    State(state): State<AppState>,
-    Path((raw, id)): Path<(String, String)>,
-) -> Result<StatusCode, ApiError> {
-    let command = WorkspaceCommand::DeleteLink { id: item(&id)? };
-    state
-        .service
-        .execute(&code(&raw)?, Command::Workspace(command))
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Body of `PUT /retrospect`.
