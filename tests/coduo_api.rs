@@ -4,63 +4,9 @@
 
 mod common;
 
-use common::{TestApp, assert_error};
-use serde_json::{Value, json};
-
-// ---- helpers ---------------------------------------------------------------
-
-fn create_body(driver: &str, navigator: &str, duration: u64, remaining: u64, url: &str) -> Value {
-    json!({
-        "driver": driver, "navigator": navigator, "pairId": null,
-        "timerDuration": duration, "timerRemainingTime": remaining, "missionUrl": url,
-    })
-}
-
-async fn create(app: &TestApp, body: Value) -> String {
-    let (status, created) = app.send("POST", "/api/pair-room", Some(body)).await;
-    assert_eq!(status, 201, "{created}");
-    created["accessCode"].as_str().unwrap().to_owned()
-}
-
-async fn pair_room(app: &TestApp, code: &str) -> Value {
-    let (status, room) = app
-        .send("GET", &format!("/api/pair-room/{code}"), None)
-        .await;
-    assert_eq!(status, 200, "{room}");
-    room
-}
-
-async fn timer(app: &TestApp, code: &str) -> Value {
-    let (status, timer) = app.send("GET", &format!("/api/{code}/timer"), None).await;
-    assert_eq!(status, 200, "{timer}");
-    timer
-}
-
-async fn exists(app: &TestApp, code: &str) -> bool {
-    let path = format!("/api/pair-room/exists?access_code={code}");
-    let (status, body) = app.send("GET", &path, None).await;
-    assert_eq!(status, 200, "{body}");
-    body["exists"].as_bool().expect("exists is a boolean")
-}
-
-/// The native envelope, for the version and the timer's state.
-async fn native(app: &TestApp, code: &str) -> Value {
-    let (status, envelope) = app
-        .send("GET", &format!("/api/v1/rooms/{code}"), None)
-        .await;
-    assert_eq!(status, 200, "{envelope}");
-    envelope
-}
-
-/// A command that answers 204 with no body.
-async fn no_content(app: &TestApp, method: &str, path: &str, body: Option<Value>) {
-    let result = app.send(method, path, body).await;
-    assert_eq!(result, (204, Value::Null), "{method} {path}");
-}
-
-async fn patch(app: &TestApp, path: &str) {
-    no_content(app, "PATCH", path, None).await;
-}
+use common::coduo::{create, create_body, exists, pair_room, patch, timer};
+use common::{TestApp, assert_error, native, no_content};
+use serde_json::json;
 
 // ---- pair room -------------------------------------------------------------
 
@@ -126,7 +72,7 @@ async fn a_room_is_reachable_by_its_code_upper_cased_and_without_hyphens() {
     }
     patch(&app, &format!("/api/{upper}/timer/start")).await;
     assert_eq!(
-        native(&app, &code).await["room"]["timer"]["state"],
+        native::get(&app, &code).await["room"]["timer"]["state"],
         "running"
     );
 }
@@ -152,7 +98,7 @@ async fn pair_swap_swaps_driver_and_navigator() {
         (&room["driver"], &room["navigator"]),
         (&json!("Bob"), &json!("Ann"))
     );
-    assert_eq!(native(&app, &code).await["version"], 2);
+    assert_eq!(native::get(&app, &code).await["version"], 2);
     patch(&app, &path).await;
     assert_eq!(pair_room(&app, &code).await["driver"], "Ann");
 }
@@ -170,7 +116,7 @@ async fn pair_swap_right_after_a_completed_round_is_absorbed() {
     patch(&app, &format!("/api/pair-room/{code}/pair-swap")).await;
     patch(&app, &format!("/api/pair-room/{code}/pair-swap")).await;
     assert_eq!(pair_room(&app, &code).await["driver"], "Bob");
-    assert_eq!(native(&app, &code).await["version"], 2);
+    assert_eq!(native::get(&app, &code).await["version"], 2);
 }
 
 #[tokio::test]
@@ -180,13 +126,16 @@ async fn status_completed_and_back_to_in_progress() {
     let path = format!("/api/pair-room/{code}/status");
     no_content(&app, "PATCH", &path, Some(json!({"status": "COMPLETED"}))).await;
     assert_eq!(pair_room(&app, &code).await["status"], "COMPLETED");
-    assert_eq!(native(&app, &code).await["room"]["status"], "completed");
+    assert_eq!(
+        native::get(&app, &code).await["room"]["status"],
+        "completed"
+    );
     assert!(exists(&app, &code).await);
     no_content(&app, "PATCH", &path, Some(json!({"status": "IN_PROGRESS"}))).await;
     assert_eq!(pair_room(&app, &code).await["status"], "IN_PROGRESS");
     // Setting the status it already has changes nothing.
     no_content(&app, "PATCH", &path, Some(json!({"status": "IN_PROGRESS"}))).await;
-    assert_eq!(native(&app, &code).await["version"], 3);
+    assert_eq!(native::get(&app, &code).await["version"], 3);
 }
 
 #[tokio::test]
@@ -267,7 +216,7 @@ async fn a_native_room_reads_through_the_coduo_api_and_the_other_way_round() {
     );
     let other = app.pair_room(60_000).await;
     assert_eq!(
-        native(&app, &other).await["room"]["participants"],
+        native::get(&app, &other).await["room"]["participants"],
         json!(["Ann", "Bob"])
     );
 }

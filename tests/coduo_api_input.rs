@@ -3,12 +3,11 @@
 
 mod common;
 
-use common::{TestApp, assert_error};
+use common::coduo::CREATE;
+use common::{TestApp, assert_error, raw};
 use serde_json::{Value, json};
 
 // ---- helpers ---------------------------------------------------------------
-
-const CREATE: &str = "/api/pair-room";
 
 fn body() -> Value {
     json!({
@@ -30,17 +29,6 @@ fn body_with(field: &str, value: Option<Value>) -> Value {
 
 async fn create(app: &TestApp, body: Value) -> (u16, Value) {
     app.send("POST", CREATE, Some(body)).await
-}
-
-async fn raw(
-    app: &TestApp,
-    method: &str,
-    path: &str,
-    content_type: &str,
-    body: &str,
-) -> (u16, Value) {
-    app.send_raw(method, path, content_type, body.to_owned())
-        .await
 }
 
 // ---- create: body format ---------------------------------------------------

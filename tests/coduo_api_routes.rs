@@ -4,41 +4,12 @@
 
 mod common;
 
-use common::{TestApp, assert_error};
+use common::coduo::CREATE;
+use common::native::{self, assert_unchanged};
+use common::{TestApp, UNKNOWN, assert_error, raw};
 use serde_json::{Value, json};
 
 // ---- helpers ---------------------------------------------------------------
-
-const CREATE: &str = "/api/pair-room";
-
-/// A well-formed code that names no room.
-const UNKNOWN: &str = "zzzz-zzzz-zzzzz";
-
-async fn raw(
-    app: &TestApp,
-    method: &str,
-    path: &str,
-    content_type: &str,
-    body: &str,
-) -> (u16, Value) {
-    app.send_raw(method, path, content_type, body.to_owned())
-        .await
-}
-
-/// The native envelope: version, timer and roles, to show nothing changed.
-async fn snapshot(app: &TestApp, code: &str) -> Value {
-    let (status, envelope) = app
-        .send("GET", &format!("/api/v1/rooms/{code}"), None)
-        .await;
-    assert_eq!(status, 200, "{envelope}");
-    envelope
-}
-
-async fn assert_unchanged(app: &TestApp, code: &str, before: &Value) {
-    let after = snapshot(app, code).await;
-    assert_eq!(after["version"], before["version"]);
-    assert_eq!(after["room"], before["room"]);
-}
 
 /// A room whose timer was set to 10 of 20 minutes (paused, version 2).
 async fn paused_room(app: &TestApp) -> (String, Value) {
@@ -48,7 +19,7 @@ async fn paused_room(app: &TestApp) -> (String, Value) {
         .send("PATCH", &format!("/api/{code}/timer"), Some(setting))
         .await;
     assert_eq!(result.0, 204, "{}", result.1);
-    let before = snapshot(app, &code).await;
+    let before = native::get(app, &code).await;
     (code, before)
 }
 
@@ -244,5 +215,5 @@ async fn wrong_methods_answer_405_json() {
     ] {
         assert_error(&app.send(method, &path, None).await, 405);
     }
-    assert_eq!(snapshot(&app, &code).await["version"], 1);
+    assert_eq!(native::get(&app, &code).await["version"], 1);
 }

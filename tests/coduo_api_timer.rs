@@ -3,72 +3,14 @@
 
 mod common;
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
-use common::{TestApp, assert_error};
+use common::coduo::{create, create_body, exists, pair_room, patch, timer};
+use common::json::now_ms;
+use common::{TestApp, assert_error, native, no_content};
 use serde_json::{Value, json};
 
 // ---- helpers ---------------------------------------------------------------
-
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64
-}
-
-fn create_body(driver: &str, navigator: &str, duration: u64, remaining: u64, url: &str) -> Value {
-    json!({
-        "driver": driver, "navigator": navigator, "pairId": null,
-        "timerDuration": duration, "timerRemainingTime": remaining, "missionUrl": url,
-    })
-}
-
-async fn create(app: &TestApp, body: Value) -> String {
-    let (status, created) = app.send("POST", "/api/pair-room", Some(body)).await;
-    assert_eq!(status, 201, "{created}");
-    created["accessCode"].as_str().unwrap().to_owned()
-}
-
-async fn pair_room(app: &TestApp, code: &str) -> Value {
-    let (status, room) = app
-        .send("GET", &format!("/api/pair-room/{code}"), None)
-        .await;
-    assert_eq!(status, 200, "{room}");
-    room
-}
-
-async fn timer(app: &TestApp, code: &str) -> Value {
-    let (status, timer) = app.send("GET", &format!("/api/{code}/timer"), None).await;
-    assert_eq!(status, 200, "{timer}");
-    timer
-}
-
-async fn exists(app: &TestApp, code: &str) -> bool {
-    let path = format!("/api/pair-room/exists?access_code={code}");
-    let (status, body) = app.send("GET", &path, None).await;
-    assert_eq!(status, 200, "{body}");
-    body["exists"].as_bool().expect("exists is a boolean")
-}
-
-/// The native envelope, for the version and the timer's state.
-async fn native(app: &TestApp, code: &str) -> Value {
-    let (status, envelope) = app
-        .send("GET", &format!("/api/v1/rooms/{code}"), None)
-        .await;
-    assert_eq!(status, 200, "{envelope}");
-    envelope
-}
-
-/// A command that answers 204 with no body.
-async fn no_content(app: &TestApp, method: &str, path: &str, body: Option<Value>) {
-    let result = app.send(method, path, body).await;
-    assert_eq!(result, (204, Value::Null), "{method} {path}");
-}
-
-async fn patch(app: &TestApp, path: &str) {
-    no_content(app, "PATCH", path, None).await;
-}
 
 fn remaining(timer: &Value) -> i64 {
     timer["remainingTime"].as_i64().unwrap()
@@ -95,7 +37,7 @@ async fn start_runs_the_timer_and_start_again_is_a_silent_204() {
     let app = TestApp::spawn().await;
     let code = app.pair_room(600_000).await;
     patch(&app, &format!("/api/{code}/timer/start")).await;
-    let envelope = native(&app, &code).await;
+    let envelope = native::get(&app, &code).await;
     let ends = envelope["room"]["timer"]["ends_at_ms"].as_i64().unwrap();
     assert_eq!(envelope["room"]["timer"]["state"], "running");
     assert!((ends - (now_ms() + 600_000)).abs() < 2_000, "{ends}");
@@ -105,7 +47,7 @@ async fn start_runs_the_timer_and_start_again_is_a_silent_204() {
     assert!(remaining(&pair_room(&app, &code).await) <= left);
 
     patch(&app, &format!("/api/{code}/timer/start")).await;
-    let again = native(&app, &code).await;
+    let again = native::get(&app, &code).await;
     assert_eq!(again["version"], 2);
     assert_eq!(again["room"]["timer"]["ends_at_ms"], ends);
 }
@@ -115,20 +57,20 @@ async fn stop_pauses_and_stop_when_not_running_is_a_silent_204() {
     let app = TestApp::spawn().await;
     let code = app.pair_room(600_000).await;
     patch(&app, &format!("/api/{code}/timer/stop")).await;
-    assert_eq!(native(&app, &code).await["version"], 1);
+    assert_eq!(native::get(&app, &code).await["version"], 1);
     patch(&app, &format!("/api/{code}/timer/start")).await;
     tokio::time::sleep(Duration::from_millis(120)).await;
     patch(&app, &format!("/api/{code}/timer/stop")).await;
     let left = remaining(&timer(&app, &code).await);
     assert!((590_000..600_000).contains(&left), "{left}");
     assert_eq!(
-        native(&app, &code).await["room"]["timer"]["state"],
+        native::get(&app, &code).await["room"]["timer"]["state"],
         "paused"
     );
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert_eq!(remaining(&timer(&app, &code).await), left);
     patch(&app, &format!("/api/{code}/timer/stop")).await;
-    assert_eq!(native(&app, &code).await["version"], 3);
+    assert_eq!(native::get(&app, &code).await["version"], 3);
 }
 
 #[tokio::test]
@@ -143,19 +85,22 @@ async fn timer_update_sets_duration_and_remaining_time() {
         (&body["duration"], &body["remainingTime"]),
         (&json!(1_200_000), &json!(900_000))
     );
-    let envelope = native(&app, &code).await;
+    let envelope = native::get(&app, &code).await;
     assert_eq!(envelope["version"], 2);
     assert_eq!(envelope["room"]["timer"]["state"], "paused");
     assert_eq!(pair_room(&app, &code).await["duration"], 1_200_000);
 
     patch(&app, &format!("/api/{code}/timer/start")).await;
-    let running = native(&app, &code).await;
+    let running = native::get(&app, &code).await;
     let ends = running["room"]["timer"]["ends_at_ms"].as_i64().unwrap();
     assert!((ends - (now_ms() + 900_000)).abs() < 2_000, "{ends}");
     patch(&app, &format!("/api/{code}/timer/stop")).await;
     let full = json!({"duration": 60_000, "remainingTime": 60_000});
     no_content(&app, "PATCH", &path, Some(full)).await;
-    assert_eq!(native(&app, &code).await["room"]["timer"]["state"], "idle");
+    assert_eq!(
+        native::get(&app, &code).await["room"]["timer"]["state"],
+        "idle"
+    );
     assert_eq!(remaining(&timer(&app, &code).await), 60_000);
 }
 
@@ -164,13 +109,13 @@ async fn timer_update_while_running_is_409_and_changes_nothing() {
     let app = TestApp::spawn().await;
     let code = app.pair_room(600_000).await;
     patch(&app, &format!("/api/{code}/timer/start")).await;
-    let before = native(&app, &code).await;
+    let before = native::get(&app, &code).await;
     let setting = json!({"duration": 60_000, "remainingTime": 60_000});
     let result = app
         .send("PATCH", &format!("/api/{code}/timer"), Some(setting))
         .await;
     assert_error(&result, 409);
-    let after = native(&app, &code).await;
+    let after = native::get(&app, &code).await;
     assert_eq!(after["version"], before["version"]);
     assert_eq!(
         after["room"]["timer"]["ends_at_ms"],

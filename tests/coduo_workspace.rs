@@ -6,19 +6,11 @@
 
 mod common;
 
-use common::{TestApp, assert_error};
+use common::workspace::{DEAD_URL, workspace};
+use common::{TestApp, assert_error, no_content, ok};
 use serde_json::{Value, json};
 
-const DEAD_URL: &str = "http://127.0.0.1:9/";
-
 // ---- helpers ---------------------------------------------------------------
-
-/// Sends and expects `status`; returns the body.
-async fn ok(app: &TestApp, method: &str, path: &str, body: Option<Value>, status: u16) -> Value {
-    let (got, answer) = app.send(method, path, body).await;
-    assert_eq!(got, status, "{method} {path}: {answer}");
-    answer
-}
 
 async fn todos(app: &TestApp, code: &str) -> Value {
     ok(app, "GET", &format!("/api/{code}/todos"), None, 200).await
@@ -29,23 +21,9 @@ async fn add_todo(app: &TestApp, code: &str, body: Value) {
     assert_eq!(answer, Value::Null, "POST todos has no body");
 }
 
-/// A command answering 204 with no body.
-async fn no_content(app: &TestApp, method: &str, path: &str, body: Option<Value>) {
-    let answer = ok(app, method, path, body, 204).await;
-    assert_eq!(answer, Value::Null, "{method} {path}");
-}
-
 /// The native read's version.
 async fn version(app: &TestApp, code: &str) -> u64 {
-    let read = ok(
-        app,
-        "GET",
-        &format!("/api/v1/rooms/{code}/workspace"),
-        None,
-        200,
-    )
-    .await;
-    read["version"].as_u64().unwrap()
+    workspace(app, code).await["version"].as_u64().unwrap()
 }
 
 fn ids(list: &Value) -> Vec<u64> {

@@ -4,68 +4,9 @@
 
 mod common;
 
-use common::{TestApp, assert_error};
-use serde_json::{Value, json};
-
-const DEAD_URL: &str = "http://127.0.0.1:9/";
-
-// ---- helpers ---------------------------------------------------------------
-
-/// The native read's version and workspace (without the server's time).
-async fn state(app: &TestApp, code: &str) -> (Value, Value) {
-    let path = format!("/api/v1/rooms/{code}/workspace");
-    let (status, read) = app.send("GET", &path, None).await;
-    assert_eq!(status, 200, "{read}");
-    (read["version"].clone(), read["workspace"].clone())
-}
-
-async fn ok(app: &TestApp, method: &str, path: &str, body: Option<Value>, status: u16) -> Value {
-    let (got, answer) = app.send(method, path, body).await;
-    assert_eq!(got, status, "{method} {path}: {answer}");
-    answer
-}
-
-/// Expects the JSON error `status`, with room `code` unchanged.
-async fn refused(
-    app: &TestApp,
-    code: &str,
-    method: &str,
-    path: &str,
-    body: Option<Value>,
-    status: u16,
-) {
-    let before = state(app, code).await;
-    let result = app.send(method, path, body.clone()).await;
-    assert_eq!(result.0, status, "{method} {path} {body:?}: {}", result.1);
-    assert_error(&result, status);
-    assert_eq!(state(app, code).await, before, "{method} {path} {body:?}");
-}
-
-/// A room with one todo, one category, one link and a retrospect; returns
-/// the code and the ids (todo, category, link).
-async fn furnished(app: &TestApp) -> (String, u64, String, u64) {
-    let code = app.pair_room(600_000).await;
-    let todos = format!("/api/{code}/todos");
-    ok(app, "POST", &todos, Some(json!({"content": "Plan"})), 201).await;
-    let todo = ok(app, "GET", &todos, None, 200).await[0]["id"]
-        .as_u64()
-        .unwrap();
-    let body = Some(json!({"value": "Docs"}));
-    let cat = ok(app, "POST", &format!("/api/{code}/category"), body, 201).await;
-    let cat = cat["id"].as_str().unwrap().to_owned();
-    let body = Some(json!({"url": DEAD_URL, "categoryId": cat}));
-    let link = ok(
-        app,
-        "POST",
-        &format!("/api/{code}/reference-link"),
-        body,
-        201,
-    )
-    .await;
-    let body = Some(json!({"accessCode": code, "answers": ["ok"]}));
-    ok(app, "POST", "/api/retrospects", body, 201).await;
-    (code, todo, cat, link["id"].as_u64().unwrap())
-}
+use common::workspace::{DEAD_URL, furnished, refused};
+use common::{TestApp, ok};
+use serde_json::json;
 
 // ---- limits ----------------------------------------------------------------
 

@@ -4,23 +4,10 @@
 
 mod common;
 
-use common::TestApp;
+use common::pages::{allow_loopback, page_server};
+use common::workspace::DEAD_URL;
+use common::{TestApp, no_content, ok};
 use serde_json::{Value, json};
-
-const DEAD_URL: &str = "http://127.0.0.1:9/";
-
-/// Sends and expects `status`; returns the body.
-async fn ok(app: &TestApp, method: &str, path: &str, body: Option<Value>, status: u16) -> Value {
-    let (got, answer) = app.send(method, path, body).await;
-    assert_eq!(got, status, "{method} {path}: {answer}");
-    answer
-}
-
-/// A command answering 204 with no body.
-async fn no_content(app: &TestApp, method: &str, path: &str, body: Option<Value>) {
-    let answer = ok(app, method, path, body, 204).await;
-    assert_eq!(answer, Value::Null, "{method} {path}");
-}
 
 fn link(id: &Value, url: &str, category: Value) -> Value {
     json!({"id": id, "url": url, "headTitle": "", "openGraphTitle": "", "description": "",
@@ -122,28 +109,18 @@ async fn reference_links_are_added_listed_filtered_and_deleted() {
     assert_eq!(listed[0]["id"], added[1]["id"]);
 }
 
-/// Serves one HTML page on 127.0.0.1 for link previews.
-async fn page_server() -> String {
-    let page = r#"<html><head><title>  Pairing
+/// The page the preview is read from.
+const GUIDE: &str = r#"<html><head><title>  Pairing
         guide </title><meta property="og:title" content="Pairing">
         <meta name="description" content="How to pair">
         <meta property="og:image" content="https://cdn.example/cover.png"></head></html>"#;
-    let app = axum::Router::new().route(
-        "/guide",
-        axum::routing::get(move || async move { axum::response::Html(page) }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    format!("http://{addr}")
-}
 
 #[tokio::test]
 async fn a_link_carries_the_preview_of_an_allowed_page() {
-    let app = TestApp::spawn_with(|c| c.preview_allow = vec!["127.0.0.0/8".parse().unwrap()]).await;
+    let app = TestApp::spawn_with(allow_loopback).await;
     let code = app.pair_room(600_000).await;
     let links = format!("/api/{code}/reference-link");
-    let url = format!("{}/guide", page_server().await);
+    let url = format!("{}/guide", page_server("/guide", GUIDE).await);
     let added = ok(&app, "POST", &links, Some(json!({"url": url})), 201).await;
     let expected = json!({
         "id": added["id"], "url": url, "headTitle": "Pairing guide",

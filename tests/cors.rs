@@ -7,6 +7,16 @@ use common::{Sse, TestApp};
 
 const FRONT: &str = "https://front.example";
 
+/// `GET` a path with an `Origin` header.
+async fn get_from(app: &TestApp, path: &str, origin: &str) -> reqwest::Response {
+    app.client
+        .get(app.url(path))
+        .header("origin", origin)
+        .send()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn allowed_origins_may_call_the_api_with_credentials() {
     let app = TestApp::spawn_with(|c| c.cors_origins = vec![FRONT.into()]).await;
@@ -34,23 +44,16 @@ async fn allowed_origins_may_call_the_api_with_credentials() {
         .unwrap();
     assert!(methods.contains("PATCH"), "{methods}");
 
-    let read = app
-        .client
-        .get(app.url(&format!("/api/pair-room/{code}")))
-        .header("origin", FRONT)
-        .send()
-        .await
-        .unwrap();
+    let read = get_from(&app, &format!("/api/pair-room/{code}"), FRONT).await;
     assert_eq!(read.headers()["access-control-allow-origin"], FRONT);
     assert_eq!(read.headers()["access-control-allow-credentials"], "true");
 
-    let other = app
-        .client
-        .get(app.url(&format!("/api/pair-room/{code}")))
-        .header("origin", "https://evil.example")
-        .send()
-        .await
-        .unwrap();
+    let other = get_from(
+        &app,
+        &format!("/api/pair-room/{code}"),
+        "https://evil.example",
+    )
+    .await;
     assert!(!other.headers().contains_key("access-control-allow-origin"));
 }
 
@@ -83,13 +86,7 @@ async fn streams_carry_cors_headers_for_allowed_origins_only() {
 async fn without_configured_origins_no_cors_headers_are_sent() {
     let app = TestApp::spawn().await;
     let code = app.pair_room(600_000).await;
-    let read = app
-        .client
-        .get(app.url(&format!("/api/pair-room/{code}")))
-        .header("origin", FRONT)
-        .send()
-        .await
-        .unwrap();
+    let read = get_from(&app, &format!("/api/pair-room/{code}"), FRONT).await;
     assert!(!read.headers().contains_key("access-control-allow-origin"));
     let stream = Sse::open(
         &app.url(&format!("/api/{code}/connect")),

@@ -4,113 +4,12 @@
 
 mod common;
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
+use common::json::{assert_code_format, assert_envelope_shape, assert_near, now_ms};
+use common::native::{command, create, get, plan, post};
 use common::{TestApp, assert_error};
 use serde_json::{Value, json};
-
-// ---- helpers ---------------------------------------------------------------
-
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64
-}
-
-/// Asserts `value` is within `slack` of `expected`.
-fn assert_near(value: i64, expected: i64, slack: i64, what: &str) {
-    assert!(
-        (value - expected).abs() <= slack,
-        "{what}: {value} is not within {slack} of {expected}"
-    );
-}
-
-/// Asserts a code looks like `xxxx-xxxx-xxxxx` in lower-case Crockford base32.
-fn assert_code_format(code: &str) {
-    assert_eq!(code.len(), 15, "{code}");
-    for (i, c) in code.chars().enumerate() {
-        if i == 4 || i == 9 {
-            assert_eq!(c, '-', "{code}");
-        } else {
-            assert!(
-                "0123456789abcdefghjkmnpqrstvwxyz".contains(c),
-                "{c:?} in {code}"
-            );
-        }
-    }
-}
-
-fn plan(phases: &[(&str, u64)], auto_advance: bool) -> Value {
-    let phases: Vec<Value> = phases
-        .iter()
-        .map(|(label, ms)| json!({"label": label, "duration_ms": ms}))
-        .collect();
-    json!({"phases": phases, "auto_advance": auto_advance})
-}
-
-async fn create(app: &TestApp, body: Value) -> Value {
-    let (status, envelope) = app.send("POST", "/api/v1/rooms", Some(body)).await;
-    assert_eq!(status, 201, "{envelope}");
-    envelope
-}
-
-async fn get(app: &TestApp, code: &str) -> Value {
-    let (status, envelope) = app
-        .send("GET", &format!("/api/v1/rooms/{code}"), None)
-        .await;
-    assert_eq!(status, 200, "{envelope}");
-    envelope
-}
-
-/// `POST /api/v1/rooms/{code}/{action}` (e.g. `timer/start`, `roles/rotate`).
-async fn post(app: &TestApp, code: &str, action: &str) -> (u16, Value) {
-    app.send("POST", &format!("/api/v1/rooms/{code}/{action}"), None)
-        .await
-}
-
-/// Like [`post`], expecting 200 and the version after `before`.
-async fn command(app: &TestApp, code: &str, action: &str, before: u64) -> Value {
-    let (status, envelope) = post(app, code, action).await;
-    assert_eq!(status, 200, "{action}: {envelope}");
-    assert_eq!(envelope["version"], before + 1, "{action}: {envelope}");
-    envelope
-}
-
-/// Asserts a room envelope's full shape: every documented field, typed.
-fn assert_envelope_shape(envelope: &Value) {
-    assert!(envelope["version"].is_u64(), "{envelope}");
-    assert_near(
-        envelope["server_time_ms"].as_i64().unwrap(),
-        now_ms(),
-        2_000,
-        "server_time_ms",
-    );
-    let room = &envelope["room"];
-    assert_code_format(room["code"].as_str().unwrap());
-    assert!(room["status"].is_string(), "{room}");
-    let participants = room["participants"].as_array().unwrap();
-    assert!(participants.iter().all(Value::is_string), "{room}");
-    assert_eq!(room["driver"], participants[0], "{room}");
-    assert_eq!(room["navigator"], participants[1], "{room}");
-    assert!(room["present"].is_array(), "{room}");
-    let timer = &room["timer"];
-    assert!(timer["state"].is_string(), "{timer}");
-    assert!(timer["phase_index"].is_u64(), "{timer}");
-    assert!(timer["phase_label"].is_string(), "{timer}");
-    assert!(timer["phase_duration_ms"].is_u64(), "{timer}");
-    assert!(timer["remaining_ms"].is_u64(), "{timer}");
-    assert!(timer["completed_rounds"].is_u64(), "{timer}");
-    assert!(
-        timer["ends_at_ms"].is_null() || timer["ends_at_ms"].is_i64(),
-        "{timer}"
-    );
-    assert!(timer["plan"]["auto_advance"].is_boolean(), "{timer}");
-    for phase in timer["plan"]["phases"].as_array().unwrap() {
-        assert!(phase["label"].is_string(), "{phase}");
-        assert!(phase["duration_ms"].is_u64(), "{phase}");
-    }
-}
 
 // ---- create and read -------------------------------------------------------
 

@@ -4,32 +4,9 @@ mod common;
 
 use std::time::Duration;
 
+use common::native::{command, get};
 use common::{TestApp, assert_error};
 use serde_json::{Value, json};
-
-// ---- helpers ---------------------------------------------------------------
-
-async fn get(app: &TestApp, code: &str) -> Value {
-    let (status, envelope) = app
-        .send("GET", &format!("/api/v1/rooms/{code}"), None)
-        .await;
-    assert_eq!(status, 200, "{envelope}");
-    envelope
-}
-
-/// `POST /api/v1/rooms/{code}/{action}` (e.g. `timer/start`, `roles/rotate`).
-async fn post(app: &TestApp, code: &str, action: &str) -> (u16, Value) {
-    app.send("POST", &format!("/api/v1/rooms/{code}/{action}"), None)
-        .await
-}
-
-/// Like [`post`], expecting 200 and the version after `before`.
-async fn command(app: &TestApp, code: &str, action: &str, before: u64) -> Value {
-    let (status, envelope) = post(app, code, action).await;
-    assert_eq!(status, 200, "{action}: {envelope}");
-    assert_eq!(envelope["version"], before + 1, "{action}: {envelope}");
-    envelope
-}
 
 // ---- event stream ----------------------------------------------------------
 

@@ -3,34 +3,19 @@
 
 mod common;
 
-use common::{TestApp, assert_error};
+use common::native::{ROOMS, phases};
+use common::{TestApp, assert_error, raw};
 use serde_json::{Value, json};
 
 // ---- helpers ---------------------------------------------------------------
-
-const ROOMS: &str = "/api/v1/rooms";
-
-fn phases(count: usize, ms: u64) -> Value {
-    json!({"phases": vec![json!({"label": "x", "duration_ms": ms}); count]})
-}
 
 fn create_body(participants: Value, plan: Value) -> Value {
     json!({"participants": participants, "plan": plan})
 }
 
+/// `POST /api/v1/rooms` with any body, for refusals.
 async fn create(app: &TestApp, body: Value) -> (u16, Value) {
     app.send("POST", ROOMS, Some(body)).await
-}
-
-async fn raw(
-    app: &TestApp,
-    method: &str,
-    path: &str,
-    content_type: &str,
-    body: &str,
-) -> (u16, Value) {
-    app.send_raw(method, path, content_type, body.to_owned())
-        .await
 }
 
 /// A valid create body padded with spaces to exactly `len` bytes.

@@ -4,36 +4,11 @@
 
 mod common;
 
-use common::{TestApp, assert_error};
+use common::native::{ROOMS, assert_unchanged, get, phases};
+use common::{TestApp, UNKNOWN, assert_error, raw};
 use serde_json::{Value, json};
 
 // ---- helpers ---------------------------------------------------------------
-
-const ROOMS: &str = "/api/v1/rooms";
-
-/// A well-formed code that names no room.
-const UNKNOWN: &str = "zzzz-zzzz-zzzzz";
-
-fn phases(count: usize, ms: u64) -> Value {
-    json!({"phases": vec![json!({"label": "x", "duration_ms": ms}); count]})
-}
-
-async fn raw(
-    app: &TestApp,
-    method: &str,
-    path: &str,
-    content_type: &str,
-    body: &str,
-) -> (u16, Value) {
-    app.send_raw(method, path, content_type, body.to_owned())
-        .await
-}
-
-async fn get(app: &TestApp, code: &str) -> Value {
-    let (status, envelope) = app.send("GET", &format!("{ROOMS}/{code}"), None).await;
-    assert_eq!(status, 200, "{envelope}");
-    envelope
-}
 
 /// A room with its timer paused part-way (version 3), and its envelope.
 async fn paused_room(app: &TestApp) -> (String, Value) {
@@ -44,13 +19,6 @@ async fn paused_room(app: &TestApp) -> (String, Value) {
     }
     let envelope = get(app, &code).await;
     (code, envelope)
-}
-
-/// Asserts the room reads back exactly as `before` (version, timer, roles).
-async fn assert_unchanged(app: &TestApp, code: &str, before: &Value) {
-    let after = get(app, code).await;
-    assert_eq!(after["version"], before["version"]);
-    assert_eq!(after["room"], before["room"]);
 }
 
 // ---- commands: bad input leaves the room unchanged ------------------------

@@ -4,10 +4,12 @@
 mod common;
 
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use common::Sse;
+use common::json::now_ms;
 use serde_json::{Value, json};
+use tempfile::TempDir;
 
 /// The server as a child process on a fixed port and database file.
 struct Server {
@@ -63,6 +65,14 @@ impl Server {
         (status, serde_json::from_str(&text).unwrap_or(Value::Null))
     }
 
+    async fn get(&self, path: &str) -> (u16, Value) {
+        self.send(reqwest::Method::GET, path, None).await
+    }
+
+    async fn post(&self, path: &str) -> (u16, Value) {
+        self.send(reqwest::Method::POST, path, None).await
+    }
+
     fn kill_hard(mut self) {
         self.child.kill().expect("SIGKILL");
         self.child.wait().unwrap();
@@ -77,19 +87,14 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64
-}
-
 fn room_body(phase_ms: u64) -> Value {
     json!({"participants": ["Ann", "Bob"], "plan": {"phases": [{"label": "Round", "duration_ms": phase_ms}]}})
 }
 
-#[tokio::test]
-async fn a_running_timer_survives_kill_9_with_the_right_remaining_time() {
+/// A server on a fresh database file and a free port, with one room whose
+/// single phase is `phase_ms` long; returns the directory (keep it alive),
+/// the database URL, the port, the server and the room's code.
+async fn start_with_room(phase_ms: u64) -> (TempDir, String, u16, Server, String) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/rooms.db", dir.path().display());
     let port = free_port();
@@ -98,16 +103,18 @@ async fn a_running_timer_survives_kill_9_with_the_right_remaining_time() {
         .send(
             reqwest::Method::POST,
             "/api/v1/rooms",
-            Some(room_body(600_000)),
+            Some(room_body(phase_ms)),
         )
         .await;
     let code = created["room"]["code"].as_str().unwrap().to_owned();
+    (dir, url, port, server, code)
+}
+
+#[tokio::test]
+async fn a_running_timer_survives_kill_9_with_the_right_remaining_time() {
+    let (_dir, url, port, server, code) = start_with_room(600_000).await;
     let (status, started) = server
-        .send(
-            reqwest::Method::POST,
-            &format!("/api/v1/rooms/{code}/timer/start"),
-            None,
-        )
+        .post(&format!("/api/v1/rooms/{code}/timer/start"))
         .await;
     assert_eq!(status, 200);
     let ends_at = started["room"]["timer"]["ends_at_ms"].as_i64().unwrap();
@@ -116,9 +123,7 @@ async fn a_running_timer_survives_kill_9_with_the_right_remaining_time() {
     tokio::time::sleep(Duration::from_millis(700)).await;
     let server = Server::start(port, &url).ready().await;
     let before = now_ms();
-    let (_, timer) = server
-        .send(reqwest::Method::GET, &format!("/api/{code}/timer"), None)
-        .await;
+    let (_, timer) = server.get(&format!("/api/{code}/timer")).await;
     let after = now_ms();
     let remaining = timer["remainingTime"].as_i64().unwrap();
     assert!(
@@ -126,9 +131,7 @@ async fn a_running_timer_survives_kill_9_with_the_right_remaining_time() {
         "remaining {remaining} ms, expected about {}",
         ends_at - before
     );
-    let (_, room) = server
-        .send(reqwest::Method::GET, &format!("/api/v1/rooms/{code}"), None)
-        .await;
+    let (_, room) = server.get(&format!("/api/v1/rooms/{code}")).await;
     assert_eq!(room["room"]["timer"]["state"], "running");
     assert_eq!(room["version"], 2);
     server.kill_hard();
@@ -136,36 +139,19 @@ async fn a_running_timer_survives_kill_9_with_the_right_remaining_time() {
 
 #[tokio::test]
 async fn every_acknowledged_change_survives_kill_9() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}/rooms.db", dir.path().display());
-    let port = free_port();
-    let server = Server::start(port, &url).ready().await;
-    let (_, created) = server
-        .send(
-            reqwest::Method::POST,
-            "/api/v1/rooms",
-            Some(room_body(600_000)),
-        )
-        .await;
-    let code = created["room"]["code"].as_str().unwrap().to_owned();
+    let (_dir, url, port, server, code) = start_with_room(600_000).await;
     let mut acknowledged = 1;
     for i in 0..40 {
         let action = if i % 2 == 0 { "start" } else { "pause" };
         let (status, envelope) = server
-            .send(
-                reqwest::Method::POST,
-                &format!("/api/v1/rooms/{code}/timer/{action}"),
-                None,
-            )
+            .post(&format!("/api/v1/rooms/{code}/timer/{action}"))
             .await;
         assert_eq!(status, 200);
         acknowledged = envelope["version"].as_i64().unwrap();
     }
     server.kill_hard();
     let server = Server::start(port, &url).ready().await;
-    let (_, room) = server
-        .send(reqwest::Method::GET, &format!("/api/v1/rooms/{code}"), None)
-        .await;
+    let (_, room) = server.get(&format!("/api/v1/rooms/{code}")).await;
     assert_eq!(room["version"].as_i64().unwrap(), acknowledged);
     assert_eq!(room["room"]["timer"]["state"], "paused");
     server.kill_hard();
@@ -173,24 +159,9 @@ async fn every_acknowledged_change_survives_kill_9() {
 
 #[tokio::test]
 async fn a_deadline_that_passed_while_down_is_applied_once_after_restart() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}/rooms.db", dir.path().display());
-    let port = free_port();
-    let server = Server::start(port, &url).ready().await;
-    let (_, created) = server
-        .send(
-            reqwest::Method::POST,
-            "/api/v1/rooms",
-            Some(room_body(1_000)),
-        )
-        .await;
-    let code = created["room"]["code"].as_str().unwrap().to_owned();
+    let (_dir, url, port, server, code) = start_with_room(1_000).await;
     server
-        .send(
-            reqwest::Method::POST,
-            &format!("/api/v1/rooms/{code}/timer/start"),
-            None,
-        )
+        .post(&format!("/api/v1/rooms/{code}/timer/start"))
         .await;
     server.kill_hard();
     tokio::time::sleep(Duration::from_millis(1500)).await;
@@ -205,9 +176,7 @@ async fn a_deadline_that_passed_while_down_is_applied_once_after_restart() {
     assert_eq!(snapshot["room"]["driver"], "Bob");
     // The restarted scheduler stores the time-up it found (version 3) once.
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let (_, room) = server
-        .send(reqwest::Method::GET, &format!("/api/v1/rooms/{code}"), None)
-        .await;
+    let (_, room) = server.get(&format!("/api/v1/rooms/{code}")).await;
     assert_eq!(room["version"], 3);
     assert_eq!(room["room"]["driver"], "Bob");
     assert_eq!(room["room"]["timer"]["completed_rounds"], 1);
@@ -216,18 +185,7 @@ async fn a_deadline_that_passed_while_down_is_applied_once_after_restart() {
 
 #[tokio::test]
 async fn sigterm_ends_streams_and_exits_within_five_seconds() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}/rooms.db", dir.path().display());
-    let port = free_port();
-    let mut server = Server::start(port, &url).ready().await;
-    let (_, created) = server
-        .send(
-            reqwest::Method::POST,
-            "/api/v1/rooms",
-            Some(room_body(600_000)),
-        )
-        .await;
-    let code = created["room"]["code"].as_str().unwrap().to_owned();
+    let (_dir, _, _, mut server, code) = start_with_room(600_000).await;
     let mut lean = Sse::open(&format!("{}/api/v1/rooms/{code}/events", server.base), &[]).await;
     lean.expect("snapshot", Duration::from_secs(1)).await;
     let mut legacy = Sse::open(&format!("{}/api/{code}/connect", server.base), &[]).await;

@@ -5,37 +5,15 @@
 
 mod common;
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
-use common::TestApp;
+use common::json::now_ms;
+use common::workspace::{DEAD_URL, empty_preview, path, workspace};
+use common::{TestApp, ok};
 use serde_json::{Value, json};
 
 /// Ids stay below 2^53 so that JavaScript reads them exactly.
 const TWO_POW_53: u64 = 1 << 53;
 
-/// A URL nobody answers on, whose preview the server refuses anyway
-/// (loopback is not fetched by default).
-const DEAD_URL: &str = "http://127.0.0.1:9/";
-
 // ---- helpers ---------------------------------------------------------------
-
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64
-}
-
-fn path(code: &str, rest: &str) -> String {
-    format!("/api/v1/rooms/{code}/{rest}")
-}
-
-/// Sends and expects `status`; returns the body.
-async fn ok(app: &TestApp, method: &str, path: &str, body: Option<Value>, status: u16) -> Value {
-    let (got, answer) = app.send(method, path, body).await;
-    assert_eq!(got, status, "{method} {path}: {answer}");
-    answer
-}
 
 /// Asserts a write answer: the next version, the server's time, and a
 /// workspace holding exactly the `parts` named.
@@ -56,14 +34,6 @@ fn created_id(answer: &Value) -> u64 {
     let id = answer["id"].as_u64().expect("id is a number");
     assert!(id > 0 && id < TWO_POW_53, "{answer}");
     id
-}
-
-async fn workspace(app: &TestApp, code: &str) -> Value {
-    ok(app, "GET", &path(code, "workspace"), None, 200).await
-}
-
-fn empty_preview() -> Value {
-    json!({"head_title": "", "og_title": "", "description": "", "image": ""})
 }
 
 // ---- todos -----------------------------------------------------------------

@@ -4,23 +4,11 @@
 
 mod common;
 
+use common::workspace::{DEAD_URL, path, state};
 use common::{TestApp, assert_error};
 use serde_json::{Value, json};
 
-const DEAD_URL: &str = "http://127.0.0.1:9/";
-
 // ---- helpers ---------------------------------------------------------------
-
-fn path(code: &str, rest: &str) -> String {
-    format!("/api/v1/rooms/{code}/{rest}")
-}
-
-/// The workspace and its version (without the server's time).
-async fn state(app: &TestApp, code: &str) -> (Value, Value) {
-    let (status, read) = app.send("GET", &path(code, "workspace"), None).await;
-    assert_eq!(status, 200, "{read}");
-    (read["version"].clone(), read["workspace"].clone())
-}
 
 /// A room with one todo, one category and one link in it, and a
 /// retrospect; returns the code and the ids (todo, category, link).

@@ -4,29 +4,18 @@
 
 mod common;
 
-use common::{TestApp, assert_error};
+use common::workspace::{self, DEAD_URL, path, state};
+use common::{TestApp, assert_error, ok};
 use serde_json::{Value, json};
 
-const DEAD_URL: &str = "http://127.0.0.1:9/";
-
 // ---- helpers ---------------------------------------------------------------
-
-fn path(code: &str, rest: &str) -> String {
-    format!("/api/v1/rooms/{code}/{rest}")
-}
 
 async fn room(app: &TestApp) -> String {
     app.room(&["Ann", "Bob"], 60_000, false).await
 }
 
-/// The workspace and its version (without the server's time).
-async fn state(app: &TestApp, code: &str) -> (Value, Value) {
-    let (status, read) = app.send("GET", &path(code, "workspace"), None).await;
-    assert_eq!(status, 200, "{read}");
-    (read["version"].clone(), read["workspace"].clone())
-}
-
-/// Sends a write that must succeed with `status`; returns the answer.
+/// Sends a write to `/api/v1/rooms/{code}/{rest}` that must succeed with
+/// `status`; returns the answer.
 async fn write(
     app: &TestApp,
     code: &str,
@@ -35,21 +24,13 @@ async fn write(
     body: Value,
     status: u16,
 ) -> Value {
-    let (got, answer) = app.send(method, &path(code, rest), Some(body)).await;
-    assert_eq!(got, status, "{method} {rest}: {answer}");
-    answer
+    ok(app, method, &path(code, rest), Some(body), status).await
 }
 
-/// Sends a write that must be refused with `status`, leaving the
-/// workspace and its version as they were.
+/// Sends a write to `/api/v1/rooms/{code}/{rest}` that must be refused
+/// with `status`, leaving the workspace and its version as they were.
 async fn refused(app: &TestApp, code: &str, method: &str, rest: &str, body: Value, status: u16) {
-    let before = state(app, code).await;
-    let result = app
-        .send(method, &path(code, rest), Some(body.clone()))
-        .await;
-    assert_eq!(result.0, status, "{method} {rest} {body}: {}", result.1);
-    assert_error(&result, status);
-    assert_eq!(state(app, code).await, before, "{method} {rest} {body}");
+    workspace::refused(app, code, method, &path(code, rest), Some(body), status).await;
 }
 
 async fn add_todo(app: &TestApp, code: &str, content: &str) -> u64 {

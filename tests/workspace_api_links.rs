@@ -7,60 +7,31 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{TestApp, assert_error};
-use serde_json::{Value, json};
-
-const DEAD_URL: &str = "http://127.0.0.1:9/";
-
-fn path(code: &str, rest: &str) -> String {
-    format!("/api/v1/rooms/{code}/{rest}")
-}
-
-/// Sends and expects `status`; returns the body.
-async fn ok(app: &TestApp, method: &str, path: &str, body: Option<Value>, status: u16) -> Value {
-    let (got, answer) = app.send(method, path, body).await;
-    assert_eq!(got, status, "{method} {path}: {answer}");
-    answer
-}
-
-async fn workspace(app: &TestApp, code: &str) -> Value {
-    ok(app, "GET", &path(code, "workspace"), None, 200).await
-}
-
-fn empty_preview() -> Value {
-    json!({"head_title": "", "og_title": "", "description": "", "image": ""})
-}
+use common::pages::{allow_loopback, page_server};
+use common::workspace::{DEAD_URL, empty_preview, path, workspace};
+use common::{TestApp, assert_error, ok};
+use serde_json::json;
 
 /// A server whose previews may come from loopback, within `timeout_ms`.
 async fn loopback_app(timeout_ms: u64) -> TestApp {
     TestApp::spawn_with(|c| {
-        c.preview_allow = vec!["127.0.0.0/8".parse().unwrap()];
+        allow_loopback(c);
         c.preview_timeout_ms = timeout_ms;
     })
     .await
 }
 
-/// Serves one HTML page on 127.0.0.1 for link previews.
-async fn page_server() -> String {
-    let page = r#"<html><head><title>Pairing guide</title>
+/// The page the preview is read from.
+const GUIDE: &str = r#"<html><head><title>Pairing guide</title>
         <meta property="og:title" content="Pairing">
         <meta property="og:description" content="How to pair">
         <meta property="og:image" content="/cover.png"></head><body>hi</body></html>"#;
-    let app = axum::Router::new().route(
-        "/guide",
-        axum::routing::get(move || async move { axum::response::Html(page) }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    format!("http://{addr}")
-}
 
 #[tokio::test]
 async fn an_allowed_page_gives_the_link_its_preview() {
     let app = loopback_app(3_000).await;
     let code = app.room(&["Ann", "Bob"], 60_000, false).await;
-    let site = page_server().await;
+    let site = page_server("/guide", GUIDE).await;
     let url = format!("{site}/guide");
     let body = json!({"url": url});
     let linked = ok(&app, "POST", &path(&code, "links"), Some(body), 201).await;

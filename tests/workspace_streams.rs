@@ -5,6 +5,7 @@ mod common;
 
 use std::time::Duration;
 
+use common::pages::{allow_loopback, page_server};
 use common::{Sse, TestApp};
 use serde_json::{Value, json};
 
@@ -23,24 +24,14 @@ async fn changes_until(stream: &mut Sse, version: u64) -> Vec<Value> {
     }
 }
 
-/// Serves one HTML page on 127.0.0.1 for link previews.
-async fn page_server() -> String {
-    let page = r#"<html><head><title> Axum
+/// The page the preview is read from.
+const DOCS: &str = r#"<html><head><title> Axum
         docs </title><meta property="og:title" content="axum"><meta property="og:description" content="Web framework"><meta property="og:image" content="/logo.png"></head><body></body></html>"#;
-    let app = axum::Router::new().route(
-        "/docs",
-        axum::routing::get(move || async move { axum::response::Html(page) }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    format!("http://{addr}")
-}
 
 #[tokio::test]
 async fn two_streams_see_every_workspace_change_in_order_and_end_equal_to_get() {
-    let pages = page_server().await;
-    let app = TestApp::spawn_with(|c| c.preview_allow = vec!["127.0.0.0/8".parse().unwrap()]).await;
+    let pages = page_server("/docs", DOCS).await;
+    let app = TestApp::spawn_with(allow_loopback).await;
     let code = app.room(&["Ann", "Bob"], 600_000, false).await;
     let base = format!("/api/v1/rooms/{code}");
     let mut a = app.stream(&format!("{base}/events")).await;

@@ -1,9 +1,18 @@
 //! Shared test support: a real server on port 0 with a temporary SQLite
-//! file, a real HTTP client, and a small Server-Sent Events reader.
+//! file, a real HTTP client, and a small Server-Sent Events reader; plain
+//! request helpers here, and the rest by subject: `json` (shape
+//! assertions), `native` and `coduo` (the two room APIs), `workspace`
+//! (todos, categories, links, retrospect) and `pages` (a local page server
+//! for link previews).
 
 #![allow(dead_code)]
 
+pub mod coduo;
+pub mod json;
+pub mod native;
+pub mod pages;
 pub mod sse;
+pub mod workspace;
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -15,6 +24,9 @@ use tempfile::TempDir;
 use tokio_util::sync::CancellationToken;
 
 pub use sse::Sse;
+
+/// A well-formed room code that names no room.
+pub const UNKNOWN: &str = "zzzz-zzzz-zzzzz";
 
 /// A running server with its own database file.
 pub struct TestApp {
@@ -160,4 +172,35 @@ pub fn assert_error(result: &(u16, Value), status: u16) {
         "no JSON message in {}",
         result.1
     );
+}
+
+/// Sends and expects `status`; returns the body.
+pub async fn ok(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+    status: u16,
+) -> Value {
+    let (got, answer) = app.send(method, path, body).await;
+    assert_eq!(got, status, "{method} {path}: {answer}");
+    answer
+}
+
+/// A command that answers 204 with no body.
+pub async fn no_content(app: &TestApp, method: &str, path: &str, body: Option<Value>) {
+    let answer = ok(app, method, path, body, 204).await;
+    assert_eq!(answer, Value::Null, "{method} {path}");
+}
+
+/// Sends a raw text body with a content type.
+pub async fn raw(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    content_type: &str,
+    body: &str,
+) -> (u16, Value) {
+    app.send_raw(method, path, content_type, body.to_owned())
+        .await
 }
