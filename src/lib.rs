@@ -7,6 +7,8 @@
 //! HTTP dialects call; [`streams`] turns hub frames into Server-Sent Events;
 //! [`http`] and [`server`] are the edges; [`app`] wires them from [`config`].
 
+#![warn(missing_docs)]
+
 pub mod app;
 pub mod clock;
 pub mod config;

@@ -21,40 +21,80 @@ pub const MAX_CATEGORIES: usize = 30;
 /// Most reference links in one room.
 pub const MAX_LINKS: usize = 200;
 
-/// A request to change the workspace.
+/// A request to change the workspace. `id` always names the item: a new
+/// one (drawn at random by the caller) for additions, an existing one
+/// otherwise.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum WorkspaceCommand {
     /// Append a todo.
-    AddTodo { id: ItemId, content: TodoContent },
-    /// Change a todo's text, checked state and/or place in the list (the
-    /// new index, clamped to the list), all at once.
-    UpdateTodo {
+    AddTodo {
+        /// The new todo's id.
         id: ItemId,
+        /// Its text.
+        content: TodoContent,
+    },
+    /// Change a todo's text, checked state and/or place in the list, all at
+    /// once; at least one must be given.
+    UpdateTodo {
+        /// The todo.
+        id: ItemId,
+        /// New text.
         content: Option<TodoContent>,
+        /// New checked state.
         checked: Option<bool>,
+        /// New index in the list (clamped to the list).
         to: Option<usize>,
     },
     /// Flip a todo's checked state.
-    ToggleTodo { id: ItemId },
+    ToggleTodo {
+        /// The todo.
+        id: ItemId,
+    },
     /// Remove a todo.
-    DeleteTodo { id: ItemId },
+    DeleteTodo {
+        /// The todo.
+        id: ItemId,
+    },
     /// Add a category (names are unique in a room, regardless of case).
-    AddCategory { id: ItemId, name: CategoryName },
+    AddCategory {
+        /// The new category's id.
+        id: ItemId,
+        /// Its name.
+        name: CategoryName,
+    },
     /// Rename a category.
-    RenameCategory { id: ItemId, name: CategoryName },
+    RenameCategory {
+        /// The category.
+        id: ItemId,
+        /// Its new name.
+        name: CategoryName,
+    },
     /// Remove a category; its links lose it.
-    DeleteCategory { id: ItemId },
+    DeleteCategory {
+        /// The category.
+        id: ItemId,
+    },
     /// Add a link with its (possibly empty) preview.
     AddLink {
+        /// The new link's id.
         id: ItemId,
+        /// The address.
         url: LinkUrl,
+        /// Its category, which must exist.
         category: Option<ItemId>,
+        /// What the page showed when it was fetched.
         preview: Preview,
     },
     /// Remove a link.
-    DeleteLink { id: ItemId },
+    DeleteLink {
+        /// The link.
+        id: ItemId,
+    },
     /// Write (or overwrite) the retrospect.
-    SetRetrospect { answers: Answers },
+    SetRetrospect {
+        /// The answers.
+        answers: Answers,
+    },
     /// Remove the retrospect.
     DeleteRetrospect,
 }
