@@ -17,7 +17,7 @@ use super::extract::{Json, Query};
 use super::native::code;
 use crate::domain::workspace::{Answers, CategoryName, ItemId, LinkUrl, TodoContent, Workspace};
 use crate::domain::{AccessCode, Command, WorkspaceCommand};
-use crate::service::{ServiceError, new_item_id};
+use crate::service::{Outcome, ServiceError, new_item_id};
 
 /// Routes of the 코딩해듀오 workspace API.
 pub(super) fn router() -> Router<AppState> {
@@ -103,13 +103,12 @@ async fn execute(
     state: &AppState,
     code: &AccessCode,
     command: WorkspaceCommand,
-) -> Result<Workspace, ApiError> {
-    let outcome = state
+) -> Result<Outcome, ApiError> {
+    state
         .service
         .execute(code, Command::Workspace(command))
         .await
-        .map_err(legacy)?;
-    Ok(outcome.snapshot.room.workspace().clone())
+        .map_err(legacy)
 }
 
 async fn workspace(state: &AppState, raw: &str) -> Result<(AccessCode, Workspace), ApiError> {
@@ -371,7 +370,7 @@ async fn add_link(
     };
     let preview = state.previews.fetch(url.as_str()).await;
     let id = new_item_id().map_err(legacy)?;
-    let workspace = execute(
+    let outcome = execute(
         &state,
         &code,
         WorkspaceCommand::AddLink {
@@ -382,7 +381,7 @@ async fn add_link(
         },
     )
     .await?;
-    let body = link_json(&workspace, id)
+    let body = link_json(outcome.snapshot.room.workspace(), id)
         .ok_or_else(|| legacy(ServiceError::Unavailable("link vanished".into())))?;
     Ok((StatusCode::CREATED, JsonBody(body)))
 }
