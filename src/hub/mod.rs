@@ -72,9 +72,6 @@ pub trait Hub: Send + Sync + 'static {
     /// Names announced by the room's open streams.
     fn present(&self, code: &AccessCode) -> Arc<Vec<String>>;
 
-    /// How many streams are open in total.
-    fn stream_count(&self) -> usize;
-
     /// Sends a heartbeat frame to the rooms of one slice (rooms are spread
     /// over `slices` by a hash of their code).
     fn heartbeat(&self, slice: u64, slices: u64);

@@ -90,16 +90,6 @@ impl RoomService {
         &self.hub
     }
 
-    /// The clock everything reads.
-    pub fn clock(&self) -> &Arc<dyn Clock> {
-        &self.clock
-    }
-
-    /// Whether the store answers.
-    pub async fn ping(&self) -> Result<(), ServiceError> {
-        Ok(self.store.ping().await?)
-    }
-
     /// Creates a room with a fresh access code; `setup` adjusts it before
     /// it is stored (a legacy client's initial remaining time, say).
     pub async fn create(
