@@ -1,4 +1,5 @@
-//! The HTTP edge: routers for both API dialects over the one service.
+//! The HTTP edge: routers for both API dialects over the one service, and
+//! the embedded web UI.
 //!
 //! One router per resource; each handler parses input into domain types,
 //! calls the service, and shapes the answer. Every error leaves as
@@ -10,6 +11,7 @@ mod error;
 mod events;
 mod extract;
 mod native;
+mod web;
 mod workspace;
 
 use std::sync::Arc;
@@ -50,6 +52,7 @@ pub fn router(state: AppState, cors_origins: &[String]) -> Router {
     let router = Router::new()
         .nest("/api/v1", native::router().merge(workspace::router()))
         .nest("/api", coduo::router().merge(coduo_workspace::router()))
+        .merge(web::router())
         .fallback(|| async { ApiError::no_route() })
         .method_not_allowed_fallback(|| async {
             ApiError::new(
