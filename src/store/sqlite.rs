@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
 
-use super::{RoomStore, StoreError, Versioned};
+use super::{RoomStore, StoreError, Versioned, decode, encode, unavailable};
 use crate::domain::{AccessCode, Room, Workspace};
 
 /// Rooms in a SQLite file.
@@ -108,18 +108,6 @@ async fn checkpoint(pool: SqlitePool, stop: tokio_util::sync::CancellationToken)
         .execute(&pool)
         .await;
     pool.close().await;
-}
-
-fn unavailable(e: sqlx::Error) -> StoreError {
-    StoreError::Unavailable(e.to_string())
-}
-
-fn encode<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
-    serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
-}
-
-fn decode<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, StoreError> {
-    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
 /// Points every todo of `room` at it (and forgets its removed todos).
