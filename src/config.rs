@@ -31,7 +31,9 @@ pub struct ServeConfig {
     pub listen: SocketAddr,
 
     /// Where rooms are stored: `sqlite://PATH` (the file and its folder are
-    /// created if missing).
+    /// created if missing), or `postgres://USER@HOST:PORT/DATABASE` (also
+    /// `postgresql://`) for a PostgreSQL database that several instances
+    /// share; the database must exist, its tables are created on start.
     #[arg(
         long,
         env = "PAIRROOM_DATABASE_URL",
@@ -41,7 +43,8 @@ pub struct ServeConfig {
 
     /// Flush every commit to disk before acknowledging it, so that changes
     /// survive a power cut and not only a crash of the process (which they
-    /// always do). Costs a disk flush per command.
+    /// always do). Costs a disk flush per command. SQLite only: PostgreSQL
+    /// flushes every commit itself (`synchronous_commit = on`, its default).
     #[arg(long, env = "PAIRROOM_FSYNC_EACH_COMMIT")]
     pub fsync_each_commit: bool,
 

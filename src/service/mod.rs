@@ -152,25 +152,40 @@ impl RoomService {
         command: Command,
     ) -> Result<Outcome, ServiceError> {
         let _turn = self.stripe(code).lock().await;
+        let mut fresh = false;
         for attempt in 0..MAX_ATTEMPTS {
-            let stored = self
-                .latest(code, attempt > 0)
-                .await?
-                .ok_or(ServiceError::NotFound)?;
+            let cached = if fresh { None } else { self.cache.get(code) };
+            let from_cache = cached.is_some();
+            let stored = match cached {
+                Some(stored) => stored,
+                None => self.store.load(code).await?.ok_or(ServiceError::NotFound)?,
+            };
             let now_ms = self.clock.now_ms();
             let mut room = stored.room;
-            let causes = room.apply(command.clone(), now_ms)?;
-            if causes.is_empty() {
-                let snapshot = Snapshot {
-                    version: stored.version,
-                    room,
-                    now_ms,
-                };
-                return Ok(Outcome { snapshot, causes });
-            }
+            let causes = match room.apply(command.clone(), now_ms) {
+                Ok(causes) if !causes.is_empty() => causes,
+                // A refusal or a no-op writes nothing, so no compare-and-set
+                // would notice that another server changed the room since
+                // it was cached: those are decided on the stored room.
+                _ if from_cache => {
+                    fresh = true;
+                    continue;
+                }
+                Ok(causes) => {
+                    let snapshot = Snapshot {
+                        version: stored.version,
+                        room,
+                        now_ms,
+                    };
+                    return Ok(Outcome { snapshot, causes });
+                }
+                Err(e) => return Err(e.into()),
+            };
             if let Some(snapshot) = self.commit(stored.version, room, &causes, now_ms).await? {
                 return Ok(Outcome { snapshot, causes });
             }
+            fresh = true;
+            back_off(attempt).await;
         }
         Err(ServiceError::Unavailable(
             "the room is changing too fast; try again".into(),
@@ -201,6 +216,7 @@ impl RoomService {
             {
                 return Ok(());
             }
+            back_off(attempt).await;
         }
         Ok(())
     }
@@ -277,6 +293,20 @@ impl RoomService {
         let hash = BuildHasherDefault::<DefaultHasher>::default().hash_one(code);
         &self.stripes[hash as usize % STRIPES]
     }
+}
+
+/// After lost compare-and-set number `attempt` (from 0), waits a random
+/// 0..2^(attempt + 1) ms, about half a second at most over all attempts.
+/// The server that won can run its next command on its cached room,
+/// without a read, and so would beat the loser's read-then-write every
+/// time while it has commands queued: the wait lets that queue drain.
+/// Within one server commands on a room never race, so SQLite alone never
+/// waits here.
+async fn back_off(attempt: usize) {
+    let mut bytes = [0u8; 2];
+    let _ = getrandom::fill(&mut bytes);
+    let ms = u64::from(u16::from_le_bytes(bytes)) % (2 << attempt);
+    tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
 }
 
 /// A fresh item id (todo, category, link) from the operating system's

@@ -7,12 +7,14 @@
 //! makes "exactly once" a property of the store: two servers that both try
 //! to apply the same time-up race on the version, and the loser learns it.
 
+mod postgres;
 mod sqlite;
 
 use async_trait::async_trait;
 
 use crate::domain::{AccessCode, Room};
 
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 /// A room as stored, with the version its last change produced.
@@ -70,9 +72,13 @@ pub trait RoomStore: Send + Sync + 'static {
     async fn ping(&self) -> Result<(), StoreError>;
 }
 
-/// Opens the store named by a database URL (`sqlite:` for now);
-/// `fsync_each_commit` makes commits durable across power cuts as well as
-/// process crashes.
+/// Opens the store named by a database URL: `sqlite:PATH`, or
+/// `postgres://...` (also spelt `postgresql://`) for a PostgreSQL database
+/// that several instances can share. `fsync_each_commit` makes SQLite's
+/// commits durable across power cuts as well as process crashes; a
+/// PostgreSQL commit is already flushed by the server before it returns
+/// (its default `synchronous_commit = on`), so there the flag changes
+/// nothing.
 pub async fn open(
     url: &str,
     fsync_each_commit: bool,
@@ -81,9 +87,27 @@ pub async fn open(
         Ok(std::sync::Arc::new(
             SqliteStore::open(url, fsync_each_commit).await?,
         ))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(std::sync::Arc::new(PostgresStore::open(url).await?))
     } else {
         Err(StoreError::Unavailable(format!(
-            "unsupported database URL {url:?}: expected sqlite:PATH"
+            "unsupported database URL {url:?}: expected sqlite:PATH or postgres://..."
         )))
     }
+}
+
+/// Every database error becomes `Unavailable`: the caller cannot fix it,
+/// only wait for the database, so the HTTP edge answers 503.
+fn unavailable(e: sqlx::Error) -> StoreError {
+    StoreError::Unavailable(e.to_string())
+}
+
+/// A room or workspace as stored: the domain's own serde JSON.
+fn encode<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// Reads back what [`encode`] stored.
+fn decode<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, StoreError> {
+    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(e.to_string()))
 }

@@ -1,9 +1,11 @@
-//! Shared test support: a real server on port 0 with a temporary SQLite
-//! file, a real HTTP client, and a small Server-Sent Events reader; plain
-//! request helpers here, and the rest by subject: `json` (shape
-//! assertions), `native` and `coduo` (the two room APIs), `workspace`
-//! (todos, categories, links, retrospect) and `pages` (a local page server
-//! for link previews).
+//! Shared test support: a real server on port 0 with a fresh database (a
+//! temporary SQLite file, or with `PAIRROOM_TEST_STORE=postgres` a
+//! PostgreSQL database of its own), a real HTTP client, and a small
+//! Server-Sent Events reader; plain request helpers here, and the rest by
+//! subject: `json` (shape assertions), `native` and `coduo` (the two room
+//! APIs), `workspace` (todos, categories, links, retrospect), `pages` (a
+//! local page server for link previews), `postgres` (test databases and an
+//! outage proxy) and `process` (the real binary as a child process).
 
 #![allow(dead_code)]
 
@@ -11,6 +13,8 @@ pub mod coduo;
 pub mod json;
 pub mod native;
 pub mod pages;
+pub mod postgres;
+pub mod process;
 pub mod sse;
 pub mod workspace;
 
@@ -28,19 +32,57 @@ pub use sse::Sse;
 /// A well-formed room code that names no room.
 pub const UNKNOWN: &str = "zzzz-zzzz-zzzzz";
 
-/// A running server with its own database file.
+/// A fresh, empty database for one test, removed when this value goes: a
+/// SQLite file in a temporary folder, or, when `PAIRROOM_TEST_STORE` is
+/// `postgres`, a PostgreSQL database of its own (see [`postgres`]).
+pub struct FreshStore {
+    /// Its URL, for `--database-url` (reuse it to restart on the same data).
+    pub url: String,
+    _keep: Keep,
+}
+
+enum Keep {
+    Dir(TempDir),
+    Postgres(postgres::TestDatabase),
+}
+
+impl FreshStore {
+    /// A store of the kind `PAIRROOM_TEST_STORE` names (`sqlite`, the
+    /// default, or `postgres`, which must then be reachable).
+    pub async fn new() -> Self {
+        match std::env::var("PAIRROOM_TEST_STORE").as_deref() {
+            Ok("postgres") => {
+                let db = postgres::TestDatabase::require().await;
+                Self {
+                    url: db.url.clone(),
+                    _keep: Keep::Postgres(db),
+                }
+            }
+            Ok("sqlite") | Ok("") | Err(_) => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                Self {
+                    url: format!("sqlite://{}/pairroom.db", dir.path().display()),
+                    _keep: Keep::Dir(dir),
+                }
+            }
+            Ok(other) => panic!("PAIRROOM_TEST_STORE={other:?}: expected sqlite or postgres"),
+        }
+    }
+}
+
+/// A running server with its own database.
 pub struct TestApp {
     /// `http://127.0.0.1:PORT`.
     pub base: String,
     /// The bound address.
     pub addr: SocketAddr,
-    /// The database URL (reuse it to restart on the same file).
+    /// The database URL (reuse it to restart on the same data).
     pub database_url: String,
     /// A client for plain requests.
     pub client: reqwest::Client,
     shutdown: CancellationToken,
     task: tokio::task::JoinHandle<()>,
-    _dir: Option<TempDir>,
+    store: Option<FreshStore>,
 }
 
 impl TestApp {
@@ -51,10 +93,9 @@ impl TestApp {
 
     /// A server with adjusted settings.
     pub async fn spawn_with(adjust: impl FnOnce(&mut ServeConfig)) -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let url = format!("sqlite://{}/pairroom.db", dir.path().display());
-        let mut app = Self::spawn_on(url, adjust).await;
-        app._dir = Some(dir);
+        let store = FreshStore::new().await;
+        let mut app = Self::spawn_on(store.url.clone(), adjust).await;
+        app.store = Some(store);
         app
     }
 
@@ -76,15 +117,16 @@ impl TestApp {
                 .unwrap(),
             shutdown,
             task,
-            _dir: None,
+            store: None,
         }
     }
 
-    /// Shuts the server down and waits for it.
-    pub async fn stop(self) -> Option<TempDir> {
+    /// Shuts the server down and waits for it; returns its database (if
+    /// [`TestApp::spawn`] made it) for a restart on the same data.
+    pub async fn stop(self) -> Option<FreshStore> {
         self.shutdown.cancel();
         let _ = self.task.await;
-        self._dir
+        self.store
     }
 
     /// An absolute URL for a path.
