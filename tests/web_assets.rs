@@ -10,7 +10,12 @@ use reqwest::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
 #[tokio::test]
 async fn the_page_is_served_at_home_and_at_room_paths() {
     let app = TestApp::spawn().await;
-    let home = app.client.get(format!("{}/", app.base)).send().await.unwrap();
+    let home = app
+        .client
+        .get(format!("{}/", app.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(home.status(), StatusCode::OK);
     assert_eq!(
         home.headers()[CONTENT_TYPE].to_str().unwrap(),
@@ -68,7 +73,11 @@ async fn assets_have_types_and_revalidate_with_etags() {
 #[tokio::test]
 async fn unknown_assets_are_json_404s() {
     let app = TestApp::spawn().await;
-    for path in ["/assets/nope.js", "/assets/../Cargo.toml", "/assets/..%2fCargo.toml"] {
+    for path in [
+        "/assets/nope.js",
+        "/assets/../Cargo.toml",
+        "/assets/..%2fCargo.toml",
+    ] {
         let res = app
             .client
             .get(format!("{}{path}", app.base))
