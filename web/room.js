@@ -285,11 +285,12 @@ export async function mountRoom(main, slot, rawCode, ui) {
     const linksCard = h("section", { class: "card links-card" });
     const retroCard = h("section", { class: "card retro-card" });
     const keysHint = h("p", { class: "hint keys-hint" });
+    const loading = h("p", { class: "loading" });
     const root = h("div", {
       class: "room", "data-testid": "room", "data-timer-state": "idle", "data-version": "",
     },
     banner,
-    h("p", { class: "loading" }, t("loading")),
+    loading,
     h("div", { class: "room-grid" },
       h("div", { class: "col col-a" }, timerCard, rolesCard, presenceCard, keysHint),
       h("div", { class: "col col-b" }, todosCard, linksCard, retroCard)));
@@ -305,6 +306,7 @@ export async function mountRoom(main, slot, rawCode, ui) {
       labels() {
         setText(dismiss, t("dismiss"));
         setText(keysHint, t("keysHint"));
+        setText(loading, t("loading"));
         timerCard.setAttribute("aria-label", t("timerTitle"));
         if (!banner.hidden && state.room) {
           bannerText.textContent = t("timeUp");

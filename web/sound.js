@@ -55,6 +55,17 @@ export function notifyPermission() {
   return notifySupported() ? Notification.permission : "unsupported";
 }
 
+/** Calls `fn` whenever the permission changes outside our button (the browser's
+ * site settings, or a prompt answered after the button's request resolved). */
+export function onNotifyPermissionChange(fn) {
+  if (!notifySupported() || !navigator.permissions?.query) return;
+  navigator.permissions.query({ name: "notifications" }).then((status) => {
+    status.addEventListener("change", () => fn(notifyPermission()));
+  }).catch(() => {
+    // no Permissions API for notifications here: the button's own request still updates it
+  });
+}
+
 /** Asks for permission (from a click only). Resolves to the permission. */
 export async function askNotify() {
   if (!notifySupported()) return "unsupported";

@@ -13,7 +13,9 @@
 import { api } from "./api.js";
 import { h, setText } from "./dom.js";
 import { phaseName, t } from "./i18n.js";
-import { chime, isMuted, setMuted, unlock, askNotify, notifyPermission } from "./sound.js";
+import {
+  chime, isMuted, setMuted, unlock, askNotify, notifyPermission, onNotifyPermissionChange,
+} from "./sound.js";
 
 const RING_R = 52;
 const RING_LEN = 2 * Math.PI * RING_R;
@@ -97,6 +99,8 @@ export function mountTimer(root, ctx) {
     if (!room) return;
     const timer = room.timer;
     const rem = remainingMs(timer, serverNow());
+    // the exact time this frame draws, so that screens can be compared to the millisecond
+    display.dataset.remainingMs = String(Math.round(rem));
     const text = formatTime(rem);
     if (text !== shownText) {
       shownText = text;
@@ -208,6 +212,7 @@ export function mountTimer(root, ctx) {
     await askNotify();
     renderLabels();
   });
+  onNotifyPermissionChange(() => renderLabels());
 
   return {
     render,
