@@ -2,6 +2,7 @@
 // every browser test needs: open a room as someone, find elements by their
 // `data-testid`, wait for a condition with a deadline, read the clock.
 
+import { after } from "node:test";
 import { chromium } from "playwright-core";
 
 /** Flags that keep Chromium quiet on a machine without internet. */
@@ -89,4 +90,17 @@ export async function displayedSeconds(page) {
 export async function active(page, id) {
   const el = byId(page, id);
   return (await el.isVisible()) && (await el.isEnabled());
+}
+
+/** Starts a fresh server and Chromium for one test file (top-level await)
+ * and stops both when the file's tests are done. */
+export async function serverAndBrowser() {
+  const { Server } = await import("./server.mjs");
+  const server = await Server.start();
+  const browser = await launch();
+  after(async () => {
+    await browser.close();
+    await server.stop();
+  });
+  return { server, browser };
 }

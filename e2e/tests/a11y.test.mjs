@@ -7,23 +7,11 @@
 // sound with test and mute, a desktop notification for an unfocused tab).
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 
-import { byId, launch, openRoom, text, timerState, waitLive, waitUntil } from "../lib/browser.mjs";
-import { Server } from "../lib/server.mjs";
+import { byId, openRoom, text, timerState, waitLive, waitUntil, serverAndBrowser } from "../lib/browser.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await Server.start();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const { server, browser } = await serverAndBrowser();
 
 /** The server's view of the room and of its workspace. */
 async function room(code) {

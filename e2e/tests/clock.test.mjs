@@ -15,10 +15,9 @@
 // can still compare both screens against the real time.
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 
-import { byId, launch, openRoom, timerState, waitUntil } from "../lib/browser.mjs";
-import { Server } from "../lib/server.mjs";
+import { byId, openRoom, timerState, waitUntil, serverAndBrowser } from "../lib/browser.mjs";
 
 /** How far the skewed browser's clock runs ahead: several minutes. */
 const SKEW_MS = 4 * 60_000 + 321;
@@ -27,18 +26,7 @@ const LATE_MS = 700;
 /** How closely two screens must agree. */
 const AGREE_MS = 100;
 
-let server;
-let browser;
-
-before(async () => {
-  server = await Server.start();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const { server, browser } = await serverAndBrowser();
 
 /** Moves this global scope's `Date` (now and `new Date()`) `skew` ms ahead. */
 function skewDate(skew) {

@@ -4,23 +4,11 @@
 // with a toggle that sticks, and a phone-width page never scrolls sideways.
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 
-import { byId, launch, openRoom, text, timerState, waitUntil } from "../lib/browser.mjs";
-import { Server } from "../lib/server.mjs";
+import { byId, openRoom, text, timerState, waitUntil, serverAndBrowser } from "../lib/browser.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await Server.start();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const { server, browser } = await serverAndBrowser();
 
 /** The server's view of the room. */
 async function room(code) {

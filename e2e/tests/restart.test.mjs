@@ -3,25 +3,13 @@
 // (everything is still there).
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 
 import {
-  byId, displayedSeconds, launch, openRoom, text, timerState, waitLive, waitUntil,
+  byId, displayedSeconds, openRoom, text, timerState, waitLive, waitUntil, serverAndBrowser,
 } from "../lib/browser.mjs";
-import { Server } from "../lib/server.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await Server.start();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const { server, browser } = await serverAndBrowser();
 
 /** Seconds left on the server's clock, rounded up as a display shows them. */
 async function serverSeconds(code) {

@@ -3,23 +3,11 @@
 // per origin (HTTP/1.1), and a start in one tab shows in all of them.
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 
-import { byId, launch, openRoom, timerState, waitLive, waitUntil } from "../lib/browser.mjs";
-import { Server } from "../lib/server.mjs";
+import { byId, openRoom, timerState, waitLive, waitUntil, serverAndBrowser } from "../lib/browser.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await Server.start();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const { server, browser } = await serverAndBrowser();
 
 test("eight tabs stay live and all see a start", async () => {
   const code = (await server.createRoom(["Ann", "Bob"])).room.code;

@@ -3,25 +3,13 @@
 // and the same buttons), and a time-up that swaps the roles exactly once.
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 
 import {
-  active, byId, displayedSeconds, launch, openRoom, text, timerState, waitLive, waitUntil,
+  active, byId, displayedSeconds, openRoom, text, timerState, waitLive, waitUntil, serverAndBrowser,
 } from "../lib/browser.mjs";
-import { Server } from "../lib/server.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await Server.start();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const { server, browser } = await serverAndBrowser();
 
 /** Picks `name` in the "who are you" dialog if the page asks. */
 async function answerWhoAreYou(page, name) {

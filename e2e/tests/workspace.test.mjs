@@ -3,23 +3,11 @@
 // in place, checks, reorders and deletes reach both screens.
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 
-import { byId, launch, openRoom, waitUntil } from "../lib/browser.mjs";
-import { Server } from "../lib/server.mjs";
+import { byId, openRoom, waitUntil, serverAndBrowser } from "../lib/browser.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await Server.start();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const { server, browser } = await serverAndBrowser();
 
 /** The todo texts a page shows, in order. */
 async function todos(page) {

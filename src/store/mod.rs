@@ -107,6 +107,21 @@ fn encode<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
+/// A stored row read back: its version and the room with its workspace.
+fn stored(version: i64, room: &str, workspace: &str) -> Result<Versioned, StoreError> {
+    let room: Room = decode(room)?;
+    Ok(Versioned {
+        version: version as u64,
+        room: room.with_workspace(decode(workspace)?),
+    })
+}
+
+/// The workspace to write with an update: its encoding if it changed,
+/// `None` (keep the stored one) if not.
+fn changed_workspace(room: &Room, changed: bool) -> Result<Option<String>, StoreError> {
+    changed.then(|| encode(room.workspace())).transpose()
+}
+
 /// Reads back what [`encode`] stored.
 fn decode<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, StoreError> {
     serde_json::from_str(text).map_err(|e| StoreError::Corrupt(e.to_string()))

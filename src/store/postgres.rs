@@ -8,8 +8,8 @@ use async_trait::async_trait;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
 use sqlx::{PgPool, Row};
 
-use super::{RoomStore, StoreError, Versioned, decode, encode, unavailable};
-use crate::domain::{AccessCode, Room, Workspace};
+use super::{RoomStore, StoreError, Versioned, changed_workspace, encode, stored, unavailable};
+use crate::domain::{AccessCode, Room};
 
 /// Rooms in a PostgreSQL database.
 ///
@@ -117,13 +117,7 @@ impl RoomStore for PostgresStore {
             .await
             .map_err(unavailable)?;
         let Some(row) = row else { return Ok(None) };
-        let version: i64 = column(&row, 0)?;
-        let room: Room = decode(column(&row, 1)?)?;
-        let workspace: Workspace = decode(column(&row, 2)?)?;
-        Ok(Some(Versioned {
-            version: version as u64,
-            room: room.with_workspace(workspace),
-        }))
+        stored(column(&row, 0)?, column(&row, 1)?, column(&row, 2)?).map(Some)
     }
 
     async fn update(
@@ -133,11 +127,7 @@ impl RoomStore for PostgresStore {
         workspace_changed: bool,
         now_ms: i64,
     ) -> Result<bool, StoreError> {
-        let workspace = if workspace_changed {
-            Some(encode(room.workspace())?)
-        } else {
-            None
-        };
+        let workspace = changed_workspace(room, workspace_changed)?;
         let update = sqlx::query(
             "UPDATE rooms SET version = version + 1, state = $1, workspace = COALESCE($2, workspace),
                  ends_at_ms = $3, updated_at_ms = $4

@@ -20,8 +20,8 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use sqlx::ConnectOptions;
 use sqlx::sqlite::SqliteConnectOptions;
 
-use super::{RoomStore, StoreError, Versioned, decode, encode};
-use crate::domain::{AccessCode, Room, Workspace};
+use super::{RoomStore, StoreError, Versioned, changed_workspace, encode, stored};
+use crate::domain::{AccessCode, Room};
 
 /// Rooms in a SQLite file.
 ///
@@ -248,15 +248,8 @@ impl RoomStore for SqliteStore {
                 })
                 .optional()
         })?;
-        let Some((version, room, workspace)) = row else {
-            return Ok(None);
-        };
-        let room: Room = decode(&room)?;
-        let workspace: Workspace = decode(&workspace)?;
-        Ok(Some(Versioned {
-            version: version as u64,
-            room: room.with_workspace(workspace),
-        }))
+        row.map(|(version, room, workspace)| stored(version, &room, &workspace))
+            .transpose()
     }
 
     async fn update(
@@ -266,11 +259,7 @@ impl RoomStore for SqliteStore {
         workspace_changed: bool,
         now_ms: i64,
     ) -> Result<bool, StoreError> {
-        let workspace = if workspace_changed {
-            Some(encode(room.workspace())?)
-        } else {
-            None
-        };
+        let workspace = changed_workspace(room, workspace_changed)?;
         let todos: Vec<i64> = room
             .workspace()
             .todos()
