@@ -48,6 +48,11 @@ enum Cmd {
         /// pairroom's origin, e.g. http://127.0.0.1:8080.
         #[arg(long, env = "PAIRROOM_URL")]
         url: String,
+        /// Create rooms and send commands to this origin instead of `--url`:
+        /// another instance sharing the store and bus, so that every event
+        /// crosses the bus before it reaches the streams.
+        #[arg(long)]
+        command_url: Option<String>,
         /// Streams ask for `?ticks=1` (per-second tick events while running).
         #[arg(long)]
         with_ticks: bool,
@@ -197,12 +202,18 @@ fn setup(cmd: Cmd) -> Result<(Target, run::Scenario, Common), String> {
     Ok(match cmd {
         Cmd::Pairroom {
             url,
+            command_url,
             with_ticks,
             load,
             common,
         } => {
+            let base = checked(&url)?;
             let t = Target::Pairroom {
-                base: checked(&url)?,
+                command_base: match command_url {
+                    Some(other) => checked(&other)?,
+                    None => base.clone(),
+                },
+                base,
                 ticks: with_ticks,
             };
             (t, scenario(&common, &load, None), common)
@@ -216,8 +227,10 @@ fn setup(cmd: Cmd) -> Result<(Target, run::Scenario, Common), String> {
             min_tick_ratio,
             common,
         } => {
+            let base = checked(&url)?;
             let t = Target::Pairroom {
-                base: checked(&url)?,
+                command_base: base.clone(),
+                base,
                 ticks: true,
             };
             let load = Load {

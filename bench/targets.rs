@@ -82,8 +82,11 @@ pub fn loopback_addr(url: &Url) -> Result<SocketAddr, String> {
 pub enum Target {
     /// pairroom at `base` (e.g. `http://127.0.0.1:8080`).
     Pairroom {
-        /// Origin of the server, without a trailing slash.
+        /// Origin streams connect to, without a trailing slash.
         base: String,
+        /// Origin rooms are created and commands sent to (another instance
+        /// of the same deployment, or `base`).
+        command_base: String,
         /// Whether streams ask for `?ticks=1`.
         ticks: bool,
     },
@@ -110,7 +113,7 @@ impl Target {
     /// The URL streams connect to for room/channel `key`.
     pub fn stream_url(&self, key: &str) -> String {
         match self {
-            Target::Pairroom { base, ticks } => {
+            Target::Pairroom { base, ticks, .. } => {
                 let q = if *ticks { "?ticks=1" } else { "" };
                 format!("{base}/api/v1/rooms/{key}/events{q}")
             }
@@ -135,8 +138,8 @@ impl Target {
                     .map(|i| format!("b{}x{nonce}c{i}", std::process::id()))
                     .collect())
             }
-            Target::Pairroom { base, .. } => {
-                let url = format!("{base}/api/v1/rooms");
+            Target::Pairroom { command_base, .. } => {
+                let url = format!("{command_base}/api/v1/rooms");
                 let body = serde_json::json!({
                     "participants": ["Ann", "Bob"],
                     "plan": {"phases": [{"label": "Round", "duration_ms": 600000}]}
@@ -172,9 +175,9 @@ impl Target {
         seq: u64,
     ) -> Result<u64, String> {
         match self {
-            Target::Pairroom { base, .. } => {
+            Target::Pairroom { command_base, .. } => {
                 let action = if round % 2 == 0 { "start" } else { "pause" };
-                let url = format!("{base}/api/v1/rooms/{key}/timer/{action}");
+                let url = format!("{command_base}/api/v1/rooms/{key}/timer/{action}");
                 let v = json_ok(http.post(url).send().await).await?;
                 v["version"]
                     .as_u64()

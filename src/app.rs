@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 use crate::clock::{Clock, SystemClock};
 use crate::config::ServeConfig;
 use crate::http::{self, AppState};
-use crate::hub::{self, Hub, HubLimits, LocalHub};
+use crate::hub::{self, BusConfig, Hub, HubLimits, LocalHub, RedisHub};
 use crate::preview::{PreviewConfig, PreviewFetcher};
 use crate::server::{self, Edge};
 use crate::service::RoomService;
@@ -22,6 +22,9 @@ pub enum StartError {
     /// The store could not be opened or migrated.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The Redis URL is not valid.
+    #[error("{0}")]
+    Bus(String),
     /// The listen address could not be bound.
     #[error("cannot listen on {0}: {1}")]
     Bind(SocketAddr, std::io::Error),
@@ -43,9 +46,24 @@ impl App {
             per_room: config.max_streams_per_room as usize,
             total: config.max_streams as usize,
         };
-        let hub: Arc<dyn Hub> = Arc::new(LocalHub::new(limits, clock.clone()));
+        let (hub, bus): (Arc<dyn Hub>, _) = match &config.redis_url {
+            Some(url) => {
+                let bus = BusConfig {
+                    url: url.clone(),
+                    prefix: config.redis_prefix.clone(),
+                    presence_ttl: std::time::Duration::from_secs(config.presence_ttl_secs),
+                };
+                let (hub, events) =
+                    RedisHub::start(bus, limits, clock.clone()).map_err(StartError::Bus)?;
+                (hub, Some(events))
+            }
+            None => (Arc::new(LocalHub::new(limits, clock.clone())), None),
+        };
         hub::spawn_heartbeats(&hub, config.heartbeat());
         let service = RoomService::start(store, hub, clock);
+        if let Some(events) = bus {
+            tokio::spawn(service.clone().follow_bus(events));
+        }
         let pending = service
             .resume_deadlines()
             .await

@@ -96,6 +96,25 @@ pub struct ServeConfig {
     )]
     pub preview_allow: Vec<ipnet::IpNet>,
 
+    /// Redis that connects several instances sharing one PostgreSQL
+    /// database (`redis://HOST:PORT[/DB]`): a change made through any
+    /// instance reaches the streams held by every other. Unset: this
+    /// instance works alone.
+    #[arg(long, env = "PAIRROOM_REDIS_URL")]
+    pub redis_url: Option<String>,
+
+    /// Put before every Redis key and channel name, so that several
+    /// deployments can share one Redis.
+    #[arg(long, env = "PAIRROOM_REDIS_PREFIX", default_value = "pairroom:")]
+    pub redis_prefix: String,
+
+    /// Seconds a name stays in a room's presence list (over Redis) after
+    /// its instance last renewed it; instances renew every third of this,
+    /// so a crashed instance's names leave within 4/3 of it.
+    #[arg(long, env = "PAIRROOM_PRESENCE_TTL_SECS", default_value_t = 15,
+          value_parser = clap::value_parser!(u64).range(3..=300))]
+    pub presence_ttl_secs: u64,
+
     /// Milliseconds a link preview may take (connect, redirects and body);
     /// a link is added without preview when it runs out.
     #[arg(long, env = "PAIRROOM_PREVIEW_TIMEOUT_MS", default_value_t = 3000,

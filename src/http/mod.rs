@@ -10,6 +10,7 @@ mod coduo_workspace;
 mod error;
 mod events;
 mod extract;
+mod health;
 mod native;
 mod web;
 mod workspace;
@@ -52,6 +53,7 @@ pub fn router(state: AppState, cors_origins: &[String]) -> Router {
     let router = Router::new()
         .nest("/api/v1", native::router().merge(workspace::router()))
         .nest("/api", coduo::router().merge(coduo_workspace::router()))
+        .merge(health::router())
         .merge(web::router())
         .fallback(|| async { ApiError::no_route() })
         .method_not_allowed_fallback(|| async {

@@ -1,6 +1,6 @@
 //! One room's channel and the handle a stream holds on it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::{broadcast, watch};
@@ -29,12 +29,21 @@ pub(super) struct ChannelState {
     pub(super) streams: usize,
     /// Open streams that want ticks.
     pub(super) tick_streams: usize,
+    /// Names connected through other instances (kept by a bus).
+    pub(super) remote: BTreeSet<String>,
 }
 
 impl ChannelState {
-    /// The connected names, sorted.
+    /// The connected names, here or through other instances, sorted.
     pub(super) fn present(&self) -> Arc<Vec<String>> {
-        Arc::new(self.presence.keys().cloned().collect())
+        let mut names: BTreeSet<&String> = self.presence.keys().collect();
+        names.extend(self.remote.iter());
+        Arc::new(names.into_iter().cloned().collect())
+    }
+
+    /// The names with streams on this instance.
+    pub(super) fn local_names(&self) -> Vec<String> {
+        self.presence.keys().cloned().collect()
     }
 }
 

@@ -25,6 +25,10 @@ pub enum RoomMessage {
         present: Arc<Vec<String>>,
         /// When the change was committed.
         at_ms: i64,
+        /// Whether changes before this one may have been missed (messages
+        /// lost between instances), so that streams must show the whole
+        /// state rather than what `causes` name.
+        resync: bool,
     },
     /// Someone's stream opened or closed.
     Presence {

@@ -1,6 +1,6 @@
 //! The in-process hub: one channel per room with open streams.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -9,7 +9,7 @@ use tokio::sync::{broadcast, watch};
 use super::channel::{Channel, Subscription};
 use super::frame::RoomMessage;
 use super::ticker::{self, TickPlan};
-use super::{CHANNEL_CAPACITY, Hub, HubError, HubLimits, SubscribeOptions};
+use super::{CHANNEL_CAPACITY, Hub, HubError, HubLimits, RoomEvent, SubscribeOptions};
 use crate::clock::Clock;
 use crate::domain::{AccessCode, Cause, Room};
 
@@ -20,7 +20,13 @@ pub(crate) struct Shared {
     streams: AtomicUsize,
     limits: HubLimits,
     clock: Arc<dyn Clock>,
+    /// Where rooms opening, closing and changing local names are reported
+    /// (to a bus that follows exactly the rooms with local streams).
+    events: Option<Reporter>,
 }
+
+/// Receives a hub's [`RoomEvent`]s, in the order they happen.
+pub type Reporter = Box<dyn Fn(RoomEvent) + Send + Sync>;
 
 /// Fan-out within one process.
 #[derive(Clone)]
@@ -31,11 +37,21 @@ pub struct LocalHub {
 impl LocalHub {
     /// An empty hub with the given limits.
     pub fn new(limits: HubLimits, clock: Arc<dyn Clock>) -> Self {
+        Self::build(limits, clock, None)
+    }
+
+    /// An empty hub that reports its rooms' [`RoomEvent`]s to `events`.
+    pub fn reporting(limits: HubLimits, clock: Arc<dyn Clock>, events: Reporter) -> Self {
+        Self::build(limits, clock, Some(events))
+    }
+
+    fn build(limits: HubLimits, clock: Arc<dyn Clock>, events: Option<Reporter>) -> Self {
         let shared = Shared {
             rooms: Mutex::default(),
             streams: AtomicUsize::new(0),
             limits,
             clock,
+            events,
         };
         Self {
             shared: Arc::new(shared),
@@ -50,9 +66,90 @@ impl LocalHub {
             .get(code)
             .cloned()
     }
+
+    /// Shows a committed change to this instance's streams only (the hub
+    /// of another instance uses this for changes made there).
+    pub fn deliver(
+        &self,
+        code: &AccessCode,
+        version: u64,
+        causes: Vec<Cause>,
+        room: Room,
+        resync: bool,
+    ) {
+        let Some(channel) = self.channel(code) else {
+            return;
+        };
+        let mut state = channel.state.lock().expect("channel lock");
+        if !channel.observe(&mut state, version, &room) {
+            return;
+        }
+        channel.send(RoomMessage::Change {
+            version,
+            causes,
+            room: Arc::new(room),
+            present: state.present(),
+            at_ms: self.shared.clock.now_ms(),
+            resync,
+        });
+    }
+
+    /// The highest version this instance's streams of a room have been
+    /// shown (0 before the first), or `None` if it has no streams there.
+    pub fn version(&self, code: &AccessCode) -> Option<u64> {
+        self.channel(code)
+            .map(|c| c.state.lock().expect("channel lock").version)
+    }
+
+    /// Every room with streams here.
+    pub fn rooms(&self) -> Vec<AccessCode> {
+        let rooms = self.shared.rooms.lock().expect("hub lock");
+        rooms.keys().cloned().collect()
+    }
+
+    /// Replaces the names a room has connected through other instances,
+    /// announcing to its streams whoever that makes arrive or leave.
+    pub fn set_remote_names(&self, code: &AccessCode, names: BTreeSet<String>) {
+        let Some(channel) = self.channel(code) else {
+            return;
+        };
+        let mut state = channel.state.lock().expect("channel lock");
+        if state.remote == names {
+            return;
+        }
+        let before: BTreeSet<String> = state.present().iter().cloned().collect();
+        state.remote = names;
+        let after: BTreeSet<String> = state.present().iter().cloned().collect();
+        let now_ms = self.shared.clock.now_ms();
+        for name in after.difference(&before) {
+            channel.send(RoomMessage::Presence {
+                version: state.version,
+                present: state.present(),
+                joined: Some(name.clone()),
+                left: None,
+                at_ms: now_ms,
+            });
+        }
+        for name in before.difference(&after) {
+            channel.send(RoomMessage::Presence {
+                version: state.version,
+                present: state.present(),
+                joined: None,
+                left: Some(name.clone()),
+                at_ms: now_ms,
+            });
+        }
+    }
 }
 
 impl Shared {
+    /// Tells the bus, if any, about a room.
+    fn report(&self, event: RoomEvent) {
+        if let Some(report) = &self.events {
+            report(event);
+        }
+    }
+
     /// The hub's clock reading.
     pub(crate) fn now_ms(&self) -> i64 {
         self.clock.now_ms()
@@ -73,6 +170,7 @@ impl Shared {
         }
         if state.streams == 0 {
             rooms.remove(&channel.code);
+            self.report(RoomEvent::Closed(channel.code.clone()));
             return;
         }
         drop(rooms);
@@ -84,6 +182,10 @@ impl Shared {
         *count -= 1;
         if *count == 0 {
             state.presence.remove(&name);
+            self.report(RoomEvent::Names(channel.code.clone(), state.local_names()));
+            if state.remote.contains(&name) {
+                return;
+            }
             channel.send(RoomMessage::Presence {
                 version: state.version,
                 present: state.present(),
@@ -97,20 +199,11 @@ impl Shared {
 
 impl Hub for LocalHub {
     fn publish(&self, code: &AccessCode, version: u64, causes: Vec<Cause>, room: Room) {
-        let Some(channel) = self.channel(code) else {
-            return;
-        };
-        let mut state = channel.state.lock().expect("channel lock");
-        if !channel.observe(&mut state, version, &room) {
-            return;
-        }
-        channel.send(RoomMessage::Change {
-            version,
-            causes,
-            room: Arc::new(room),
-            present: state.present(),
-            at_ms: self.shared.clock.now_ms(),
-        });
+        self.deliver(code, version, causes, room, false);
+    }
+
+    fn refresh(&self, code: &AccessCode, version: u64, room: Room) {
+        self.deliver(code, version, Vec::new(), room, true);
     }
 
     fn subscribe(
@@ -137,6 +230,7 @@ impl Hub for LocalHub {
                 plan,
                 shared.clock.clone(),
             ));
+            shared.report(RoomEvent::Opened(code.clone()));
             channel
         });
         let channel = channel.clone();
@@ -159,7 +253,10 @@ impl Hub for LocalHub {
             let count = state.presence.entry(name.clone()).or_default();
             *count += 1;
             if *count == 1 {
-                announce = Some(name.clone());
+                shared.report(RoomEvent::Names(code.clone(), state.local_names()));
+                if !state.remote.contains(name) {
+                    announce = Some(name.clone());
+                }
             }
         }
         drop(state);

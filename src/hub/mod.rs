@@ -5,11 +5,14 @@
 //! stream that falls more than the ring's length behind is told it lagged
 //! and is ended (its client reconnects and receives a snapshot). So one slow
 //! client never slows the others, and memory per room and per stream is
-//! bounded. The [`Hub`] trait is the seam where a cross-instance bus plugs in.
+//! bounded. The [`Hub`] trait is the seam where a cross-instance bus plugs
+//! in: [`RedisHub`] wraps the local hub and carries changes between
+//! instances.
 
 mod channel;
 mod frame;
 mod local;
+mod redis;
 mod ticker;
 
 use std::sync::Arc;
@@ -19,6 +22,7 @@ use crate::domain::{AccessCode, Cause, Room};
 pub use channel::{Received, Subscription};
 pub use frame::{ENCODINGS, Frame, RoomMessage, next_seq};
 pub use local::LocalHub;
+pub use redis::{BusConfig, BusEvent, RedisHub};
 
 /// Frames a room's channel holds for streams that are behind.
 pub const CHANNEL_CAPACITY: usize = 64;
@@ -43,6 +47,18 @@ pub enum HubError {
     ServerFull,
 }
 
+/// What a [`LocalHub`] reports about its rooms, so that a bus follows
+/// exactly the rooms this instance has streams for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RoomEvent {
+    /// The room's first stream here opened.
+    Opened(AccessCode),
+    /// The room's last stream here closed.
+    Closed(AccessCode),
+    /// The names announced by the room's streams here changed to these.
+    Names(AccessCode, Vec<String>),
+}
+
 /// Limits on streams.
 #[derive(Debug, Clone, Copy)]
 pub struct HubLimits {
@@ -57,6 +73,25 @@ pub trait Hub: Send + Sync + 'static {
     /// Announces a committed change. Versions at or below one already
     /// announced for the room are ignored, so no stream ever goes back.
     fn publish(&self, code: &AccessCode, version: u64, causes: Vec<Cause>, room: Room);
+
+    /// Shows this instance's streams a state read back from the store,
+    /// after changes may have been missed: if it is newer than what they
+    /// were shown, they get it whole. Other instances are not told.
+    fn refresh(&self, code: &AccessCode, version: u64, room: Room);
+
+    /// Resolves once changes made on other instances to this room reach
+    /// the streams subscribed here (immediately for a single instance). A
+    /// stream reads its snapshot only then, so no change falls between.
+    fn following(&self, code: &AccessCode) -> Option<tokio::sync::oneshot::Receiver<()>> {
+        let _ = code;
+        None
+    }
+
+    /// Why changes from other instances may not be arriving, if they may
+    /// not (for readiness checks).
+    fn fault(&self) -> Option<String> {
+        None
+    }
 
     /// Joins a room's channel. The caller reads the room *after* joining and
     /// passes it to [`Subscription::observe`], so no change can fall between.

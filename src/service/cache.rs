@@ -42,6 +42,18 @@ impl RoomCache {
         self.rooms.lock().expect("cache lock").put(code, versioned);
     }
 
+    /// Remembers a state committed elsewhere, unless a newer one is kept.
+    pub(super) fn offer(&self, versioned: Versioned) {
+        let code = versioned.room.code().clone();
+        let mut rooms = self.rooms.lock().expect("cache lock");
+        if rooms
+            .peek(&code)
+            .is_none_or(|kept| kept.version < versioned.version)
+        {
+            rooms.put(code, versioned);
+        }
+    }
+
     /// Forgets a room whose cached state proved stale.
     pub(super) fn forget(&self, code: &AccessCode) {
         self.rooms.lock().expect("cache lock").pop(code);

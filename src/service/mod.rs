@@ -1,6 +1,7 @@
 //! The one application service: every command from every API dialect goes
 //! through here, is committed to the store, and only then published.
 
+mod bus;
 mod cache;
 mod error;
 mod scheduler;
@@ -85,6 +86,18 @@ impl RoomService {
         Ok(count)
     }
 
+    /// What keeps this instance from being fully ready: the store's
+    /// fault and the bus's, if any.
+    pub async fn faults(&self) -> (Option<String>, Option<String>) {
+        let ping = tokio::time::timeout(std::time::Duration::from_secs(2), self.store.ping());
+        let store = match ping.await {
+            Ok(Ok(())) => None,
+            Ok(Err(e)) => Some(e.to_string()),
+            Err(_) => Some("the store did not answer within 2 s".to_owned()),
+        };
+        (store, self.hub.fault())
+    }
+
     /// The hub that streams subscribe to.
     pub fn hub(&self) -> &Arc<dyn Hub> {
         &self.hub
@@ -124,9 +137,15 @@ impl RoomService {
     }
 
     /// Reads a room as it is now, whatever its status.
+    /// A running timer's deadline is (re)scheduled here, so that a room
+    /// whose time-up no instance has in its schedule (the one that started
+    /// it was killed, say) still gets it once somebody looks.
     pub async fn read_any(&self, code: &AccessCode) -> Result<Snapshot, ServiceError> {
         let Versioned { version, mut room } =
             self.store.load(code).await?.ok_or(ServiceError::NotFound)?;
+        if let Some(ends_at_ms) = room.timer().ends_at_ms() {
+            self.scheduler.schedule(code.clone(), ends_at_ms);
+        }
         let now_ms = self.clock.now_ms();
         room.advance_to(now_ms);
         Ok(Snapshot {

@@ -6,7 +6,7 @@
 //! costs one read and changes nothing.
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, HashMap};
 use std::sync::{Arc, Weak};
 
 use tokio::sync::mpsc;
@@ -40,10 +40,16 @@ async fn run(
     mut receiver: mpsc::UnboundedReceiver<(i64, AccessCode)>,
 ) {
     let mut heap: BinaryHeap<Reverse<(i64, AccessCode)>> = BinaryHeap::new();
+    // The deadline each room is in the heap for, so that asking again for
+    // the same one (every read of a running room does) adds nothing.
+    let mut queued: HashMap<AccessCode, i64> = HashMap::new();
     loop {
         let now = clock.now_ms();
         while heap.peek().is_some_and(|Reverse((at, _))| *at <= now) {
-            let Reverse((_, code)) = heap.pop().expect("peeked");
+            let Reverse((at, code)) = heap.pop().expect("peeked");
+            if queued.get(&code) == Some(&at) {
+                queued.remove(&code);
+            }
             let Some(service) = service.upgrade() else {
                 return;
             };
@@ -58,7 +64,12 @@ async fn run(
         let next = heap.peek().map(|Reverse((at, _))| *at);
         tokio::select! {
             received = receiver.recv() => match received {
-                Some(entry) => heap.push(Reverse(entry)),
+                Some((at, code)) => {
+                    if queued.get(&code) != Some(&at) {
+                        queued.insert(code.clone(), at);
+                        heap.push(Reverse((at, code)));
+                    }
+                }
                 None => return,
             },
             () = async {

@@ -65,13 +65,20 @@ pub(super) fn native(frame: &Frame) -> Option<Bytes> {
             room,
             present,
             at_ms,
+            resync,
         } => {
+            // After a possible loss the whole workspace goes out, since
+            // the causes do not say everything that changed.
+            let workspace = match resync {
+                true => WorkspaceView::all(room.workspace()),
+                false => WorkspaceView::parts(room.workspace(), causes),
+            };
             let payload = RoomPayload {
                 version: *version,
                 server_time_ms: *at_ms,
                 causes: Some(causes),
                 room: RoomView::new(room, *at_ms, present),
-                workspace: WorkspaceView::parts(room.workspace(), causes),
+                workspace,
             };
             event(&mut out, version, "change", &json(&payload));
         }
@@ -112,6 +119,20 @@ pub(super) fn coduo(frame: &Frame) -> Option<Bytes> {
     let mut out = String::new();
     let id = frame.seq;
     match &frame.message {
+        RoomMessage::Change {
+            room, resync: true, ..
+        } => {
+            // The causes may not cover what was missed: say where the
+            // timer is now, as the original front end understands it.
+            let state = match room.timer().state() {
+                TimerState::Running { .. } => "start",
+                _ => "pause",
+            };
+            event(&mut out, id, "timer", state);
+            if room.status() == RoomStatus::Deleted {
+                event(&mut out, id, "close", "OK");
+            }
+        }
         RoomMessage::Change { causes, room, .. } => {
             for cause in causes {
                 if let Some((name, data)) = coduo_event(*cause, room) {

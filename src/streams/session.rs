@@ -16,6 +16,9 @@ pub enum Dialect {
     Coduo,
 }
 
+/// Longest a new stream waits for the bus to follow its room.
+const FOLLOW_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// What a client asked for when it opened a stream.
 #[derive(Debug, Clone)]
 pub struct StreamRequest {
@@ -59,6 +62,11 @@ pub async fn open(
     let mut subscription = service
         .hub()
         .subscribe(&code, SubscribeOptions { name, ticks })?;
+    if let Some(following) = service.hub().following(&code) {
+        // Bounded: a bus that hangs must not hold streams back; the room is
+        // re-read when the bus recovers.
+        let _ = tokio::time::timeout(FOLLOW_TIMEOUT, following).await;
+    }
     let snapshot = service.read_any(&code).await?;
     if snapshot.room.status() == RoomStatus::Deleted {
         return Err(ServiceError::Deleted);

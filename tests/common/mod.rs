@@ -5,7 +5,8 @@
 //! subject: `json` (shape assertions), `native` and `coduo` (the two room
 //! APIs), `workspace` (todos, categories, links, retrospect), `pages` (a
 //! local page server for link previews), `postgres` (test databases and an
-//! outage proxy) and `process` (the real binary as a child process).
+//! outage proxy), `redis` (key prefixes and a Redis of a test's own) and
+//! `process` (the real binary as a child process).
 
 #![allow(dead_code)]
 
@@ -15,6 +16,7 @@ pub mod native;
 pub mod pages;
 pub mod postgres;
 pub mod process;
+pub mod redis;
 pub mod sse;
 pub mod workspace;
 

@@ -19,6 +19,11 @@ pub struct Server {
 impl Server {
     /// Starts the binary; see [`Server::ready`].
     pub fn start(port: u16, database_url: &str) -> Self {
+        Self::start_with(port, database_url, &[])
+    }
+
+    /// Starts the binary with more arguments.
+    pub fn start_with(port: u16, database_url: &str, extra: &[&str]) -> Self {
         let child = Command::new(env!("CARGO_BIN_EXE_pairroom"))
             .args([
                 "serve",
@@ -27,6 +32,7 @@ impl Server {
                 "--database-url",
                 database_url,
             ])
+            .args(extra)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
