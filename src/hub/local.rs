@@ -107,6 +107,16 @@ impl LocalHub {
         rooms.keys().cloned().collect()
     }
 
+    /// The rooms with streams here that list names held elsewhere.
+    pub fn rooms_with_remote_names(&self) -> Vec<AccessCode> {
+        let rooms = self.shared.rooms.lock().expect("hub lock");
+        rooms
+            .iter()
+            .filter(|(_, c)| !c.state.lock().expect("channel lock").remote.is_empty())
+            .map(|(code, _)| code.clone())
+            .collect()
+    }
+
     /// Replaces the names a room has connected through other instances,
     /// announcing to its streams whoever that makes arrive or leave.
     pub fn set_remote_names(&self, code: &AccessCode, names: BTreeSet<String>) {

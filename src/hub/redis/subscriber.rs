@@ -120,6 +120,9 @@ impl Subscriber {
                 .send(BusEvent::Lost(followed.rooms.iter().cloned().collect()));
         }
         let mut renew = tokio::time::interval(self.config.presence_ttl / 3);
+        // The first renewal (now) re-reads every followed room, since
+        // presence hints may have been lost while disconnected.
+        let mut all_rooms = true;
         loop {
             tokio::select! {
                 order = self.orders.recv() => {
@@ -134,7 +137,10 @@ impl Subscriber {
                     };
                     self.receive(&message).await;
                 }
-                _ = renew.tick() => self.renew(followed).await,
+                _ = renew.tick() => {
+                    self.renew(followed, all_rooms).await;
+                    all_rooms = false;
+                }
             }
         }
     }
@@ -269,9 +275,12 @@ impl Subscriber {
         }
     }
 
-    /// Renews this instance's names and re-reads everyone else's, so that
-    /// names of a crashed instance leave within the presence TTL.
-    async fn renew(&self, followed: &Followed) {
+    /// Renews this instance's names, and re-reads the rooms that list
+    /// names from other instances (or all followed rooms if `all_rooms`),
+    /// so that the names of a crashed instance leave within the TTL. A
+    /// room without remote names learns of new ones from the hint that
+    /// their instance publishes.
+    async fn renew(&self, followed: &Followed, all_rooms: bool) {
         let renewed = match self.redis.get().await {
             Ok(mut connection) => {
                 self.presence()
@@ -283,7 +292,10 @@ impl Subscriber {
         if let Err(e) = renewed {
             tracing::warn!(error = %e, "could not renew presence in Redis");
         }
-        let rooms: Vec<AccessCode> = followed.rooms.iter().cloned().collect();
+        let rooms: Vec<AccessCode> = match all_rooms {
+            true => followed.rooms.iter().cloned().collect(),
+            false => self.local.rooms_with_remote_names(),
+        };
         self.read_presence(&rooms).await;
     }
 }
