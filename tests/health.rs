@@ -13,7 +13,10 @@ async fn a_single_instance_is_alive_and_ready() {
     assert_eq!((status, body), (200, json!({"message": "alive"})));
     let (status, body) = app.send("GET", "/readyz", None).await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!(body, json!({"message": "ready", "store": null, "bus": null}));
+    assert_eq!(
+        body,
+        json!({"message": "ready", "store": null, "bus": null})
+    );
 }
 
 #[tokio::test]

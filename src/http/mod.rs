@@ -12,6 +12,7 @@ mod events;
 mod extract;
 mod health;
 mod native;
+mod security;
 mod web;
 mod workspace;
 
@@ -73,6 +74,7 @@ pub fn router(state: AppState, cors_origins: &[String]) -> Router {
             .into_response()
         }))
         .with_state(state);
+    let router = security::headers(router);
     match cors(cors_origins) {
         Some(layer) => router.layer(layer),
         None => router,

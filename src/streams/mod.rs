@@ -12,8 +12,10 @@ pub use session::{Dialect, EventStream, StreamRequest, open};
 
 /// The first chunk of an event-stream response head, for transports that
 /// write their own head; the axum path sets the same headers.
-pub const HEADERS: [(&str, &str); 3] = [
+pub const HEADERS: [(&str, &str); 5] = [
     ("content-type", "text/event-stream"),
     ("cache-control", "no-store"),
     ("x-accel-buffering", "no"),
+    ("x-content-type-options", "nosniff"),
+    ("referrer-policy", "no-referrer"),
 ];
