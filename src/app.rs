@@ -11,6 +11,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::ServeConfig;
 use crate::http::{self, AppState};
 use crate::hub::{self, BusConfig, Hub, HubLimits, LocalHub, RedisHub};
+use crate::metrics::Metrics;
 use crate::preview::{PreviewConfig, PreviewFetcher};
 use crate::server::{self, Edge};
 use crate::service::RoomService;
@@ -60,7 +61,11 @@ impl App {
             None => (Arc::new(LocalHub::new(limits, clock.clone())), None),
         };
         hub::spawn_heartbeats(&hub, config.heartbeat());
-        let service = RoomService::start(store, hub, clock);
+        let metrics = Metrics::new();
+        let service = RoomService::start(store, hub, clock, metrics);
+        if let Some(retention) = config.retention() {
+            service.spawn_retention(retention);
+        }
         if let Some(events) = bus {
             tokio::spawn(service.clone().follow_bus(events));
         }

@@ -115,6 +115,16 @@ pub struct ServeConfig {
           value_parser = clap::value_parser!(u64).range(3..=300))]
     pub presence_ttl_secs: u64,
 
+    /// Seconds after its last change that a room is removed by the
+    /// retention job (default 30 days); 0 keeps rooms forever.
+    #[arg(long, env = "PAIRROOM_RETENTION_IDLE_SECS", default_value_t = 30 * 24 * 3600)]
+    pub retention_idle_secs: u64,
+
+    /// Seconds between two runs of the retention job.
+    #[arg(long, env = "PAIRROOM_RETENTION_INTERVAL_SECS", default_value_t = 3600,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub retention_interval_secs: u64,
+
     /// Milliseconds a link preview may take (connect, redirects and body);
     /// a link is added without preview when it runs out.
     #[arg(long, env = "PAIRROOM_PREVIEW_TIMEOUT_MS", default_value_t = 3000,
@@ -135,6 +145,14 @@ impl ServeConfig {
     /// The heartbeat interval.
     pub fn heartbeat(&self) -> Duration {
         Duration::from_secs(self.heartbeat_secs)
+    }
+
+    /// The retention job's settings, if rooms are to be purged at all.
+    pub fn retention(&self) -> Option<crate::service::Retention> {
+        (self.retention_idle_secs > 0).then(|| crate::service::Retention {
+            idle: Duration::from_secs(self.retention_idle_secs),
+            every: Duration::from_secs(self.retention_interval_secs),
+        })
     }
 
     /// The write timeout.

@@ -52,6 +52,7 @@ contract!(
     the_workspace_is_written_only_when_flagged,
     todos_point_at_their_room_while_they_exist,
     running_lists_exactly_the_running_deadlines,
+    purging_removes_the_longest_idle_rooms_first_with_their_todos,
 );
 
 type Store = Arc<dyn RoomStore>;
@@ -242,4 +243,32 @@ async fn running_lists_exactly_the_running_deadlines(store: Store) {
         store.running().await.unwrap(),
         vec![(running.code().clone(), 62_000)]
     );
+}
+
+async fn purging_removes_the_longest_idle_rooms_first_with_their_todos(store: Store) {
+    let oldest = room(20);
+    let mut older = room(21);
+    let recent = room(22);
+    store.insert(&oldest, 1_000).await.unwrap();
+    store.insert(&older, 1_000).await.unwrap();
+    add_todo(&mut older, 7, 2_000);
+    assert!(store.update(1, &older, true, 2_000).await.unwrap());
+    store.insert(&recent, 5_000).await.unwrap();
+
+    let first = store.purge_idle(3_000, 1).await.unwrap();
+    assert_eq!(first, vec![oldest.code().clone()], "the longest idle first");
+    let second = store.purge_idle(3_000, 10).await.unwrap();
+    assert_eq!(second, vec![older.code().clone()]);
+    assert!(store.purge_idle(3_000, 10).await.unwrap().is_empty());
+
+    assert!(store.load(oldest.code()).await.unwrap().is_none());
+    assert!(store.load(older.code()).await.unwrap().is_none());
+    assert_eq!(
+        store.room_of_todo(7).await.unwrap(),
+        None,
+        "its todos went too"
+    );
+    assert_eq!(stored(&store, &recent).await.version, 1);
+    // A code freed by purging can be used again.
+    store.insert(&oldest, 6_000).await.unwrap();
 }

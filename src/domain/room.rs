@@ -62,6 +62,24 @@ pub enum Command {
     Workspace(WorkspaceCommand),
 }
 
+impl Command {
+    /// A short name of what is asked, for counting commands.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Start => "start",
+            Self::Pause => "pause",
+            Self::Reset => "reset",
+            Self::Skip => "skip",
+            Self::Rotate => "rotate",
+            Self::RotateUnlessJustRotated => "rotate_after_time_up",
+            Self::SetPlan(_) => "set_plan",
+            Self::SetPhaseDuration { .. } => "set_duration",
+            Self::SetStatus(_) => "set_status",
+            Self::Workspace(command) => command.kind(),
+        }
+    }
+}
+
 /// What a change did, for the streams that report it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

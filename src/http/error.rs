@@ -65,6 +65,7 @@ impl From<ServiceError> for ApiError {
             ServiceError::Deleted => StatusCode::GONE,
             ServiceError::Invalid(_) => StatusCode::BAD_REQUEST,
             ServiceError::Conflict(_) => StatusCode::CONFLICT,
+            ServiceError::Forbidden(_) => StatusCode::FORBIDDEN,
             ServiceError::Streams(HubError::RoomFull) => StatusCode::TOO_MANY_REQUESTS,
             ServiceError::Streams(HubError::ServerFull) => StatusCode::SERVICE_UNAVAILABLE,
             ServiceError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,

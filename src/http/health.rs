@@ -1,4 +1,5 @@
-//! Liveness and readiness, for load balancers and orchestrators.
+//! Liveness, readiness and metrics, for load balancers, orchestrators and
+//! Prometheus.
 
 use axum::Json;
 use axum::Router;
@@ -10,11 +11,25 @@ use serde::Serialize;
 
 use super::AppState;
 
-/// `/healthz` and `/readyz`.
+/// `/healthz`, `/readyz` and `/metrics`.
 pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(alive))
         .route("/readyz", get(ready))
+        .route("/metrics", get(metrics))
+}
+
+/// The figures in Prometheus' text format (no room codes in them).
+async fn metrics(State(state): State<AppState>) -> Response {
+    let body = state.service.metrics_text();
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        body,
+    )
+        .into_response()
 }
 
 /// The readiness answer: each dependency's fault, if it has one.

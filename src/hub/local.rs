@@ -292,6 +292,10 @@ impl Hub for LocalHub {
             .unwrap_or_default()
     }
 
+    fn stream_count(&self) -> usize {
+        self.shared.streams.load(Ordering::Relaxed)
+    }
+
     fn heartbeat(&self, slice: u64, slices: u64) {
         use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
         let hasher = BuildHasherDefault::<DefaultHasher>::default();

@@ -87,6 +87,9 @@ pub trait Hub: Send + Sync + 'static {
         None
     }
 
+    /// Streams open on this instance.
+    fn stream_count(&self) -> usize;
+
     /// Why changes from other instances may not be arriving, if they may
     /// not (for readiness checks).
     fn fault(&self) -> Option<String> {

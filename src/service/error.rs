@@ -19,6 +19,9 @@ pub enum ServiceError {
     /// The input is unacceptable.
     #[error("{0}")]
     Invalid(String),
+    /// The room is locked and the request lacks its host key.
+    #[error("{0}")]
+    Forbidden(String),
     /// The command does not fit the room's state.
     #[error("{0}")]
     Conflict(String),

@@ -4,6 +4,7 @@
 mod bus;
 mod cache;
 mod error;
+mod retention;
 mod scheduler;
 mod view;
 mod workspace_view;
@@ -13,9 +14,11 @@ use std::sync::{Arc, Weak};
 use crate::clock::Clock;
 use crate::domain::{AccessCode, Cause, Command, Participants, Plan, Room, RoomStatus};
 use crate::hub::Hub;
+use crate::metrics::Metrics;
 use crate::store::{RoomStore, StoreError, Versioned};
 
 pub use error::ServiceError;
+pub use retention::Retention;
 pub use view::{Envelope, RoomView, TimerView};
 pub use workspace_view::{LinkView, TodoView, WorkspaceView};
 
@@ -60,11 +63,19 @@ pub struct RoomService {
     scheduler: Scheduler,
     stripes: Vec<tokio::sync::Mutex<()>>,
     cache: RoomCache,
+    metrics: Arc<Metrics>,
 }
 
 impl RoomService {
-    /// Starts the service (and its deadline scheduler).
-    pub fn start(store: Arc<dyn RoomStore>, hub: Arc<dyn Hub>, clock: Arc<dyn Clock>) -> Arc<Self> {
+    /// Starts the service (and its deadline scheduler). Store operations
+    /// are timed into `metrics`, as are commands and deadlines.
+    pub fn start(
+        store: Arc<dyn RoomStore>,
+        hub: Arc<dyn Hub>,
+        clock: Arc<dyn Clock>,
+        metrics: Arc<Metrics>,
+    ) -> Arc<Self> {
+        let store = Arc::new(crate::store::Metered::new(store, metrics.clone()));
         Arc::new_cyclic(|weak: &Weak<Self>| Self {
             store,
             hub,
@@ -72,7 +83,23 @@ impl RoomService {
             clock,
             stripes: (0..STRIPES).map(|_| tokio::sync::Mutex::new(())).collect(),
             cache: RoomCache::new(),
+            metrics,
         })
+    }
+
+    /// The server's figures.
+    pub fn metrics(&self) -> &Arc<Metrics> {
+        &self.metrics
+    }
+
+    /// The figures with the gauges read now, in Prometheus' text format.
+    pub fn metrics_text(&self) -> String {
+        let metrics = &self.metrics;
+        metrics.streams_open.set(self.hub.stream_count() as i64);
+        metrics
+            .bus_connected
+            .set(i64::from(self.hub.fault().is_none()));
+        metrics.encode()
     }
 
     /// Schedules the time-up of every running timer in the store; called
@@ -170,6 +197,23 @@ impl RoomService {
         code: &AccessCode,
         command: Command,
     ) -> Result<Outcome, ServiceError> {
+        let kind = command.kind();
+        let result = self.apply(code, command).await;
+        let outcome = match &result {
+            Ok(outcome) if outcome.causes.is_empty() => "noop",
+            Ok(_) => "ok",
+            Err(ServiceError::NotFound | ServiceError::ItemNotFound(_)) => "not_found",
+            Err(ServiceError::Deleted) => "deleted",
+            Err(ServiceError::Invalid(_)) => "invalid",
+            Err(ServiceError::Conflict(_)) => "conflict",
+            Err(ServiceError::Forbidden(_)) => "forbidden",
+            Err(ServiceError::Streams(_) | ServiceError::Unavailable(_)) => "unavailable",
+        };
+        self.metrics.command(kind, outcome);
+        result
+    }
+
+    async fn apply(&self, code: &AccessCode, command: Command) -> Result<Outcome, ServiceError> {
         let _turn = self.stripe(code).lock().await;
         let mut fresh = false;
         for attempt in 0..MAX_ATTEMPTS {
@@ -233,6 +277,7 @@ impl RoomService {
                 .await?
                 .is_some()
             {
+                self.metrics.deadlines_applied.inc();
                 return Ok(());
             }
             back_off(attempt).await;

@@ -7,6 +7,7 @@
 //! makes "exactly once" a property of the store: two servers that both try
 //! to apply the same time-up race on the version, and the loser learns it.
 
+mod metered;
 mod postgres;
 mod sqlite;
 
@@ -14,6 +15,7 @@ use async_trait::async_trait;
 
 use crate::domain::{AccessCode, Room};
 
+pub use metered::Metered;
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
@@ -67,6 +69,11 @@ pub trait RoomStore: Send + Sync + 'static {
     /// Every running timer's code and deadline, for scheduling time-ups
     /// after a restart.
     async fn running(&self) -> Result<Vec<(AccessCode, i64)>, StoreError>;
+
+    /// Removes up to `limit` rooms last changed before `before_ms` (with
+    /// their todo index), oldest first; returns their codes.
+    async fn purge_idle(&self, before_ms: i64, limit: usize)
+    -> Result<Vec<AccessCode>, StoreError>;
 
     /// Whether the store answers at all (for readiness checks).
     async fn ping(&self) -> Result<(), StoreError>;

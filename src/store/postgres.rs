@@ -180,6 +180,33 @@ impl RoomStore for PostgresStore {
             .collect()
     }
 
+    async fn purge_idle(
+        &self,
+        before_ms: i64,
+        limit: usize,
+    ) -> Result<Vec<AccessCode>, StoreError> {
+        // Rows another instance is changing right now are skipped, not
+        // waited for: they are not idle. Their todo index goes by cascade.
+        let rows = sqlx::query(
+            "DELETE FROM rooms WHERE code IN (
+                 SELECT code FROM rooms WHERE updated_at_ms < $1
+                 ORDER BY updated_at_ms LIMIT $2 FOR UPDATE SKIP LOCKED)
+             AND updated_at_ms < $1
+             RETURNING code",
+        )
+        .bind(before_ms)
+        .bind(limit as i64)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(unavailable)?;
+        rows.iter()
+            .map(|row| {
+                let code: &str = column(row, 0)?;
+                AccessCode::parse(code).map_err(|e| StoreError::Corrupt(e.to_string()))
+            })
+            .collect()
+    }
+
     async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1")
             .execute(&self.pool)

@@ -260,12 +260,15 @@ impl RoomStore for SqliteStore {
         now_ms: i64,
     ) -> Result<bool, StoreError> {
         let workspace = changed_workspace(room, workspace_changed)?;
-        let todos: Vec<i64> = room
-            .workspace()
-            .todos()
-            .iter()
-            .map(|todo| todo.id.get() as i64)
-            .collect();
+        let todos: Vec<i64> = match workspace {
+            Some(_) => room
+                .workspace()
+                .todos()
+                .iter()
+                .map(|todo| todo.id.get() as i64)
+                .collect(),
+            None => Vec::new(),
+        };
         let (code, state, ends_at) = (
             room.code().as_str().to_owned(),
             encode(room)?,
@@ -310,6 +313,37 @@ impl RoomStore for SqliteStore {
         })?;
         rows.into_iter()
             .map(|(code, ends_at)| Ok((AccessCode::parse(&code).map_err(corrupt_code)?, ends_at)))
+            .collect()
+    }
+
+    async fn purge_idle(
+        &self,
+        before_ms: i64,
+        limit: usize,
+    ) -> Result<Vec<AccessCode>, StoreError> {
+        let codes: Vec<String> = self
+            .write(move |conn| {
+                let tx = conn.transaction()?;
+                let codes: Vec<String> = tx
+                    .prepare_cached(
+                        "SELECT code FROM rooms WHERE updated_at_ms < ?1
+                         ORDER BY updated_at_ms LIMIT ?2",
+                    )?
+                    .query_map(params![before_ms, limit as i64], |row| row.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                for code in &codes {
+                    tx.prepare_cached("DELETE FROM todo_rooms WHERE code = ?1")?
+                        .execute([code])?;
+                    tx.prepare_cached("DELETE FROM rooms WHERE code = ?1")?
+                        .execute([code])?;
+                }
+                tx.commit()?;
+                Ok(codes)
+            })
+            .await?;
+        codes
+            .iter()
+            .map(|code| AccessCode::parse(code).map_err(corrupt_code))
             .collect()
     }
 

@@ -45,6 +45,7 @@ pub struct EventStream {
     seen_version: u64,
     first: Option<Bytes>,
     finished: bool,
+    metrics: std::sync::Arc<crate::metrics::Metrics>,
 }
 
 /// Validates the request, joins the room's channel, then reads the room
@@ -117,6 +118,7 @@ pub async fn open(
         seen_version: snapshot.version,
         first: Some(Bytes::from(first)),
         finished: false,
+        metrics: service.metrics().clone(),
     })
 }
 
@@ -125,14 +127,21 @@ impl EventStream {
     /// room was deleted or closed, or this stream fell too far behind).
     pub async fn next_chunk(&mut self) -> Option<Bytes> {
         if let Some(first) = self.first.take() {
+            self.metrics.events_sent.inc();
             return Some(first);
         }
         while !self.finished {
             let frame = match self.subscription.recv().await {
                 Received::Frame(frame) => frame,
-                Received::Lagged => return None,
+                Received::Lagged => {
+                    self.metrics.streams_lagged.inc();
+                    return None;
+                }
             };
             if let Some(bytes) = self.encode(&frame) {
+                if !matches!(frame.message, RoomMessage::Heartbeat) {
+                    self.metrics.events_sent.inc();
+                }
                 return Some(bytes);
             }
         }

@@ -99,6 +99,25 @@ pub enum WorkspaceCommand {
     DeleteRetrospect,
 }
 
+impl WorkspaceCommand {
+    /// A short name of what is asked, for counting commands.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::AddTodo { .. } => "add_todo",
+            Self::UpdateTodo { .. } => "update_todo",
+            Self::ToggleTodo { .. } => "toggle_todo",
+            Self::DeleteTodo { .. } => "delete_todo",
+            Self::AddCategory { .. } => "add_category",
+            Self::RenameCategory { .. } => "rename_category",
+            Self::DeleteCategory { .. } => "delete_category",
+            Self::AddLink { .. } => "add_link",
+            Self::DeleteLink { .. } => "delete_link",
+            Self::SetRetrospect { .. } => "set_retrospect",
+            Self::DeleteRetrospect => "delete_retrospect",
+        }
+    }
+}
+
 /// Which part of the workspace a command changed, for the streams.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

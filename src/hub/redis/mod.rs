@@ -223,6 +223,10 @@ impl Hub for RedisHub {
         self.local.heartbeat(slice, slices);
     }
 
+    fn stream_count(&self) -> usize {
+        self.local.stream_count()
+    }
+
     fn fault(&self) -> Option<String> {
         self.health.get()
     }
