@@ -22,6 +22,16 @@ pub enum Command {
     Serve(ServeConfig),
 }
 
+/// The shape of log lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Plain,
+    /// One JSON object per line.
+    Json,
+}
+
 /// Settings of `pairroom serve`; each flag can also be set by the
 /// environment variable named in its help.
 #[derive(Debug, Clone, Args)]
@@ -124,6 +134,12 @@ pub struct ServeConfig {
     #[arg(long, env = "PAIRROOM_RETENTION_INTERVAL_SECS", default_value_t = 3600,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub retention_interval_secs: u64,
+
+    /// How log lines look: `plain` (for people) or `json` (one object per
+    /// line, for log collectors). Levels follow `RUST_LOG` (default
+    /// `info`; `RUST_LOG=info,tower_http=debug` adds one line per request).
+    #[arg(long, env = "PAIRROOM_LOG_FORMAT", value_enum, default_value_t = LogFormat::Plain)]
+    pub log_format: LogFormat,
 
     /// Milliseconds a link preview may take (connect, redirects and body);
     /// a link is added without preview when it runs out.

@@ -2,18 +2,19 @@
 
 use clap::Parser;
 use pairroom::app::App;
-use pairroom::config::{Cli, Command};
+use pairroom::config::{Cli, Command, LogFormat};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .init();
     let Cli { command } = Cli::parse();
     let Command::Serve(config) = command;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let logs = tracing_subscriber::fmt().with_env_filter(filter);
+    match config.log_format {
+        LogFormat::Plain => logs.init(),
+        LogFormat::Json => logs.json().flatten_event(true).init(),
+    }
     let app = match App::build(&config).await {
         Ok(app) => app,
         Err(e) => {

@@ -64,6 +64,16 @@ impl AccessCode {
         Ok(Self::from_symbols(&symbols))
     }
 
+    /// A short, stable stand-in for the code in logs: the first 8 hex
+    /// digits of its SHA-256. The code is the only key to a room, so it
+    /// never appears in logs itself; this is enough to follow one room
+    /// through them and useless for opening it.
+    pub fn fingerprint(&self) -> String {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(self.as_str().as_bytes());
+        digest[..4].iter().map(|b| format!("{b:02x}")).collect()
+    }
+
     /// The canonical text of the code.
     pub fn as_str(&self) -> &str {
         &self.0

@@ -11,6 +11,7 @@ mod error;
 mod events;
 mod extract;
 mod health;
+mod logging;
 mod native;
 mod security;
 mod web;
@@ -24,7 +25,6 @@ use axum::response::IntoResponse;
 use tokio_util::sync::CancellationToken;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::trace::TraceLayer;
 
 use crate::preview::PreviewFetcher;
 use crate::service::RoomService;
@@ -65,7 +65,6 @@ pub fn router(state: AppState, cors_origins: &[String]) -> Router {
             .into_response()
         })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(TraceLayer::new_for_http())
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::new(
                 axum::http::StatusCode::INTERNAL_SERVER_ERROR,
@@ -74,7 +73,7 @@ pub fn router(state: AppState, cors_origins: &[String]) -> Router {
             .into_response()
         }))
         .with_state(state);
-    let router = security::headers(router);
+    let router = logging::layers(security::headers(router));
     match cors(cors_origins) {
         Some(layer) => router.layer(layer),
         None => router,

@@ -24,7 +24,30 @@ impl Server {
 
     /// Starts the binary with more arguments.
     pub fn start_with(port: u16, database_url: &str, extra: &[&str]) -> Self {
+        Self::start_logging(port, database_url, extra, None, "info")
+    }
+
+    /// Starts the binary with more arguments, its log (stdout and stderr)
+    /// going to `log` if given, at the `RUST_LOG` level `level`.
+    pub fn start_logging(
+        port: u16,
+        database_url: &str,
+        extra: &[&str],
+        log: Option<&std::path::Path>,
+        level: &str,
+    ) -> Self {
+        let output = || match log {
+            Some(path) => Stdio::from(
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(path)
+                    .expect("log file"),
+            ),
+            None => Stdio::null(),
+        };
         let child = Command::new(env!("CARGO_BIN_EXE_pairroom"))
+            .env("RUST_LOG", level)
             .args([
                 "serve",
                 "--listen",
@@ -33,8 +56,8 @@ impl Server {
                 database_url,
             ])
             .args(extra)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stdout(output())
+            .stderr(output())
             .spawn()
             .expect("the binary starts");
         Self {
