@@ -11,6 +11,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::ServeConfig;
 use crate::http::{self, AppState};
 use crate::hub::{self, BusConfig, Hub, HubLimits, LocalHub, RedisHub};
+use crate::limits::Limits;
 use crate::metrics::Metrics;
 use crate::preview::{PreviewConfig, PreviewFetcher};
 use crate::server::{self, Edge};
@@ -81,7 +82,9 @@ impl App {
             ..PreviewConfig::default()
         });
         let cors = Arc::new(config.cors_origins.clone());
+        let limits = Arc::new(Limits::new(&config.limits(), service.metrics().clone()));
         let state = AppState {
+            limits: limits.clone(),
             service: service.clone(),
             retry_base_ms: config.retry_ms,
             shutdown: shutdown.clone(),
@@ -97,6 +100,7 @@ impl App {
             retry_base_ms: config.retry_ms,
             write_timeout: config.write_timeout(),
             shutdown,
+            limits,
         };
         Ok(Self { listener, edge })
     }

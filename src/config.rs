@@ -135,6 +135,45 @@ pub struct ServeConfig {
           value_parser = clap::value_parser!(u64).range(1..))]
     pub retention_interval_secs: u64,
 
+    /// Rooms one client address may create per minute (both APIs); more
+    /// are answered 429 with `Retry-After`. 0: no limit.
+    #[arg(long, env = "PAIRROOM_LIMIT_CREATES_PER_MIN", default_value_t = 30)]
+    pub limit_creates_per_min: u32,
+
+    /// Lookups of unknown rooms (answered 404) one client address may make
+    /// per minute; once they are used up, every room lookup from it is
+    /// answered 429 until they refill, so codes cannot be guessed. 0: no
+    /// limit.
+    #[arg(long, env = "PAIRROOM_LIMIT_MISSES_PER_MIN", default_value_t = 20)]
+    pub limit_misses_per_min: u32,
+
+    /// Event streams one client address may open per minute. 0: no limit.
+    #[arg(long, env = "PAIRROOM_LIMIT_STREAMS_PER_MIN", default_value_t = 120)]
+    pub limit_streams_per_min: u32,
+
+    /// Address ranges (CIDR) never rate-limited. Repeat the flag, or
+    /// separate with commas.
+    #[arg(
+        long = "limit-exempt",
+        env = "PAIRROOM_LIMIT_EXEMPT",
+        value_delimiter = ',',
+        default_value = "127.0.0.0/8,::1/128"
+    )]
+    pub limit_exempt: Vec<ipnet::IpNet>,
+
+    /// Proxies (CIDR) whose `X-Forwarded-For` names the client, e.g.
+    /// `127.0.0.1/32` for an nginx on the same machine; the client is then
+    /// the right-most address in it that is not a trusted proxy. Without
+    /// this the header is ignored (anyone could send it), and behind a
+    /// local proxy every client would share the proxy's loopback
+    /// exemption. Repeat the flag, or separate with commas.
+    #[arg(
+        long = "trusted-proxy",
+        env = "PAIRROOM_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+
     /// How log lines look: `plain` (for people) or `json` (one object per
     /// line, for log collectors). Levels follow `RUST_LOG` (default
     /// `info`; `RUST_LOG=info,tower_http=debug` adds one line per request).
@@ -169,6 +208,17 @@ impl ServeConfig {
             idle: Duration::from_secs(self.retention_idle_secs),
             every: Duration::from_secs(self.retention_interval_secs),
         })
+    }
+
+    /// The abuse limits.
+    pub fn limits(&self) -> crate::limits::LimitConfig {
+        crate::limits::LimitConfig {
+            creates_per_min: self.limit_creates_per_min,
+            misses_per_min: self.limit_misses_per_min,
+            streams_per_min: self.limit_streams_per_min,
+            exempt: self.limit_exempt.clone(),
+            trusted_proxies: self.trusted_proxies.clone(),
+        }
     }
 
     /// The write timeout.

@@ -15,6 +15,7 @@ pub mod config;
 pub mod domain;
 pub mod http;
 pub mod hub;
+pub mod limits;
 pub mod metrics;
 pub mod preview;
 pub mod server;

@@ -15,6 +15,8 @@ pub struct ApiError {
     pub status: StatusCode,
     /// What went wrong, for a person.
     pub message: String,
+    /// Seconds to send as `Retry-After` (429 and 503 get 5 if unset).
+    pub retry_after_secs: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -28,6 +30,25 @@ impl ApiError {
         Self {
             status,
             message: message.into(),
+            retry_after_secs: None,
+        }
+    }
+
+    /// 429 from an abuse limit, with its `Retry-After`.
+    pub fn limited(limited: crate::limits::Limited) -> Self {
+        Self {
+            retry_after_secs: Some(limited.retry_after_secs),
+            ..Self::new(StatusCode::TOO_MANY_REQUESTS, limited.message())
+        }
+    }
+
+    /// The `Retry-After` value this answer carries, if any.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self.status {
+            StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE => {
+                Some(self.retry_after_secs.unwrap_or(5))
+            }
+            _ => None,
         }
     }
 
@@ -83,14 +104,10 @@ impl IntoResponse for ApiError {
             }),
         )
             .into_response();
-        if matches!(
-            self.status,
-            StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
-        ) {
-            response.headers_mut().insert(
-                axum::http::header::RETRY_AFTER,
-                axum::http::HeaderValue::from_static("5"),
-            );
+        if let Some(secs) = self.retry_after() {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, secs.into());
         }
         response
     }

@@ -10,6 +10,7 @@ mod coduo_workspace;
 mod error;
 mod events;
 mod extract;
+mod guard;
 mod health;
 mod logging;
 mod native;
@@ -46,6 +47,8 @@ pub struct AppState {
     pub shutdown: CancellationToken,
     /// Reads link previews, refusing internal addresses.
     pub previews: PreviewFetcher,
+    /// Abuse limits per client address.
+    pub limits: Arc<crate::limits::Limits>,
 }
 
 /// The whole HTTP API. `cors_origins` may call it from other origins,
@@ -64,6 +67,10 @@ pub fn router(state: AppState, cors_origins: &[String]) -> Router {
             )
             .into_response()
         })
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::limit,
+        ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::new(

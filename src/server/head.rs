@@ -27,6 +27,8 @@ pub(super) enum First {
         last_event_id: Option<String>,
         /// The `Origin` header, for CORS.
         origin: Option<String>,
+        /// The `X-Forwarded-For` header, for the client's address.
+        forwarded_for: Option<String>,
     },
     /// Anything else: hand these bytes and the socket to hyper.
     Other(BytesMut),
@@ -79,12 +81,14 @@ fn classify(request: &httparse::Request<'_, '_>) -> Option<First> {
     };
     let last_event_id = header("last-event-id");
     let origin = header("origin");
+    let forwarded_for = header("x-forwarded-for");
     Some(First::Stream {
         code: code.into_owned(),
         dialect,
         query,
         last_event_id,
         origin,
+        forwarded_for,
     })
 }
 

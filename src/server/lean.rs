@@ -1,12 +1,15 @@
 //! The lean stream path: an event stream written straight to its socket.
 
 use std::io;
+use std::net::IpAddr;
 
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
 use super::Edge;
 use crate::http::ApiError;
+use crate::limits::Kind;
+use crate::service::ServiceError;
 use crate::streams::{self, Dialect, EventStream, StreamRequest};
 
 /// Opens the stream and pumps it, or answers the error as JSON. `origin`
@@ -15,13 +18,23 @@ pub(super) async fn serve(
     mut socket: TcpStream,
     request: StreamRequest,
     origin: Option<String>,
+    client: IpAddr,
     edge: &Edge,
 ) {
     let cors = origin
         .map(|o| format!("access-control-allow-origin: {o}\r\naccess-control-allow-credentials: true\r\nvary: origin\r\n"))
         .unwrap_or_default();
     let legacy = request.dialect == Dialect::Coduo;
-    match streams::open(&edge.service, request).await {
+    if let Err(limited) = edge.limits.admit(client, Kind::Stream) {
+        let _ = write_error(&mut socket, &ApiError::limited(limited), &cors).await;
+        let _ = socket.shutdown().await;
+        return;
+    }
+    let opened = streams::open(&edge.service, request).await;
+    if let Err(ServiceError::NotFound) = &opened {
+        edge.limits.missed(client);
+    }
+    match opened {
         Ok(stream) => {
             let mut head = String::from("HTTP/1.1 200 OK\r\n");
             for (name, value) in streams::HEADERS {
@@ -71,10 +84,10 @@ async fn pump(socket: &mut TcpStream, mut stream: EventStream, edge: &Edge) -> i
 async fn write_error(socket: &mut TcpStream, error: &ApiError, cors: &str) -> io::Result<()> {
     let body = error.body();
     let reason = error.status.canonical_reason().unwrap_or("Error");
-    let retry = match error.status.as_u16() {
-        429 | 503 => "retry-after: 5\r\n",
-        _ => "",
-    };
+    let retry = error
+        .retry_after()
+        .map(|secs| format!("retry-after: {secs}\r\n"))
+        .unwrap_or_default();
     let response = format!(
         "HTTP/1.1 {} {reason}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n{retry}{cors}connection: close\r\n\r\n{body}",
         error.status.as_u16(),

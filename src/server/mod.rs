@@ -47,6 +47,8 @@ pub struct Edge {
     pub shutdown: CancellationToken,
     /// Origins allowed to open streams from other pages (CORS).
     pub cors_origins: Arc<Vec<String>>,
+    /// Abuse limits per client address.
+    pub limits: Arc<crate::limits::Limits>,
 }
 
 /// Accepts connections until `edge.shutdown` fires, then waits (at most
@@ -57,9 +59,9 @@ pub async fn serve(listener: TcpListener, edge: Edge) {
         tokio::select! {
             () = edge.shutdown.cancelled() => break,
             accepted = listener.accept() => match accepted {
-                Ok((socket, _peer)) => {
+                Ok((socket, peer)) => {
                     let _ = socket.set_nodelay(true);
-                    tracker.spawn(conn::handle(socket, edge.clone()));
+                    tracker.spawn(conn::handle(socket, peer, edge.clone()));
                 }
                 Err(e) => {
                     // Out of file descriptors, usually: wait rather than spin.
