@@ -16,6 +16,9 @@ pub enum DomainError {
     /// An item the command names (a todo, a link...) is not in the room.
     #[error("{0}")]
     NotFound(String),
+    /// The room is locked and the command needs its host key.
+    #[error("{0}")]
+    Forbidden(String),
     /// The room was deleted; it accepts no further commands.
     #[error("the room was deleted")]
     Deleted,

@@ -8,6 +8,7 @@
 
 mod code;
 mod error;
+mod host_key;
 mod participants;
 mod plan;
 mod room;
@@ -16,6 +17,7 @@ pub mod workspace;
 
 pub use code::AccessCode;
 pub use error::DomainError;
+pub use host_key::HostKey;
 pub use participants::{ParticipantName, Participants};
 pub use plan::{Phase, PhaseDuration, PhaseLabel, Plan};
 pub use room::{Cause, Command, Room, RoomStatus, TIME_UP_SWAP_GRACE_MS};

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::HostKey;
 use super::workspace::Part;
 use super::{
     AccessCode, DomainError, ParticipantName, Participants, PhaseDuration, Plan, Timer, Workspace,
@@ -153,6 +154,9 @@ pub struct Room {
     swap_grace_until_ms: Option<i64>,
     #[serde(default)]
     mission_url: String,
+    /// The SHA-256 of the host key of a locked room.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    host_key_digest: Option<String>,
     /// Stored apart from the rest (it can be large and changes separately).
     #[serde(skip)]
     workspace: Workspace,
@@ -171,7 +175,36 @@ impl Room {
             timer: Timer::new(plan),
             swap_grace_until_ms: None,
             mission_url: String::new(),
+            host_key_digest: None,
             workspace: Workspace::default(),
+        }
+    }
+
+    /// Locks the room: from now on only `key` controls its timer and roles.
+    pub fn locked_with(mut self, key: &HostKey) -> Self {
+        self.host_key_digest = Some(key.digest());
+        self
+    }
+
+    /// Whether only the host controls the timer and roles.
+    pub fn is_locked(&self) -> bool {
+        self.host_key_digest.is_some()
+    }
+
+    /// Refuses a control command (timer, roles, plan, status) on a locked
+    /// room unless `key` is its host key. Workspace commands are everyone's.
+    pub fn authorize(&self, command: &Command, key: Option<&HostKey>) -> Result<(), DomainError> {
+        let Some(digest) = &self.host_key_digest else {
+            return Ok(());
+        };
+        if matches!(command, Command::Workspace(_)) {
+            return Ok(());
+        }
+        match key {
+            Some(key) if key.digest() == *digest => Ok(()),
+            _ => Err(DomainError::Forbidden(
+                "this room is locked: only its host controls the timer and the roles".into(),
+            )),
         }
     }
 

@@ -297,3 +297,36 @@ proptest! {
         prop_assert_eq!(stepwise.rotations(), jump.rotations());
     }
 }
+
+#[test]
+fn a_locked_room_takes_control_only_with_its_host_key() {
+    use crate::domain::{HostKey, WorkspaceCommand};
+    let key = HostKey::from_random([5; 16]);
+    let other = HostKey::from_random([6; 16]);
+    let open = room(&[60_000], false);
+    assert!(!open.is_locked());
+    assert!(open.authorize(&Command::Start, None).is_ok());
+    let locked = open.locked_with(&key);
+    assert!(locked.is_locked());
+    for command in [
+        Command::Start,
+        Command::Pause,
+        Command::Reset,
+        Command::Skip,
+        Command::Rotate,
+        Command::RotateUnlessJustRotated,
+        Command::SetStatus(RoomStatus::Deleted),
+    ] {
+        assert!(matches!(
+            locked.authorize(&command, None),
+            Err(DomainError::Forbidden(_))
+        ));
+        assert!(locked.authorize(&command, Some(&other)).is_err());
+        assert!(locked.authorize(&command, Some(&key)).is_ok());
+    }
+    let retro = Command::Workspace(WorkspaceCommand::DeleteRetrospect);
+    assert!(
+        locked.authorize(&retro, None).is_ok(),
+        "the workspace is everyone's"
+    );
+}

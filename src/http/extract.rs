@@ -69,3 +69,23 @@ impl From<QueryRejection> for ApiError {
         ApiError::bad_request(format!("invalid query: {}", rejection.body_text()))
     }
 }
+
+/// The `X-Host-Key` header of a request, if it has a well-formed one. A
+/// malformed key is no key: a locked room then refuses with 403.
+pub struct Host(pub Option<crate::domain::HostKey>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Host {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let key = parts
+            .headers
+            .get("x-host-key")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| crate::domain::HostKey::parse(v).ok());
+        Ok(Self(key))
+    }
+}

@@ -111,6 +111,7 @@ fn cors(origins: &[String]) -> Option<CorsLayer> {
             .allow_headers([
                 header::CONTENT_TYPE,
                 HeaderName::from_static("last-event-id"),
+                HeaderName::from_static("x-host-key"),
             ])
             .max_age(std::time::Duration::from_secs(600)),
     )

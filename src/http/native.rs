@@ -8,9 +8,9 @@ use axum::{Json as JsonBody, Router};
 use serde::Deserialize;
 
 use super::error::ApiError;
-use super::extract::Json;
+use super::extract::{Host, Json};
 use super::{AppState, events};
-use crate::domain::{AccessCode, Command, Participants, PhaseDuration, Plan, RoomStatus};
+use crate::domain::{AccessCode, Command, HostKey, Participants, PhaseDuration, Plan, RoomStatus};
 use crate::service::{Envelope, Snapshot};
 
 /// Length of the default plan's one phase: ten minutes.
@@ -35,6 +35,10 @@ struct CreateRoom {
     plan: Option<Plan>,
     #[serde(default)]
     mission_url: String,
+    /// Only the creator (holding the host key in the answer) controls the
+    /// timer and roles.
+    #[serde(default)]
+    locked: bool,
 }
 
 /// Longest accepted mission URL.
@@ -69,13 +73,40 @@ async fn create(
         ));
     }
     let url = body.mission_url.trim().to_owned();
+    let key = match body.locked {
+        true => Some(new_host_key()?),
+        false => None,
+    };
     let snapshot = state
         .service
         .create(participants, plan, |room| {
-            Ok(room.with_mission_url(url.clone()))
+            let room = room.with_mission_url(url.clone());
+            Ok(match &key {
+                Some(key) => room.locked_with(key),
+                None => room,
+            })
         })
         .await?;
-    Ok(envelope(&state, StatusCode::CREATED, &snapshot))
+    let present = state.service.hub().present(snapshot.room.code());
+    let mut answer = serde_json::to_value(Envelope::new(&snapshot, &present))
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    if let Some(key) = key {
+        // Shown once: the room keeps only its digest.
+        answer["host_key"] = key.as_str().into();
+    }
+    Ok((StatusCode::CREATED, JsonBody(answer)).into_response())
+}
+
+/// A fresh host key from the operating system's CSPRNG.
+fn new_host_key() -> Result<HostKey, ApiError> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("no randomness available: {e}"),
+        )
+    })?;
+    Ok(HostKey::from_random(bytes))
 }
 
 async fn read(
@@ -86,8 +117,16 @@ async fn read(
     Ok(envelope(&state, StatusCode::OK, &snapshot))
 }
 
-async fn run(state: &AppState, raw: &str, command: Command) -> Result<Response, ApiError> {
-    let outcome = state.service.execute(&code(raw)?, command).await?;
+async fn run(
+    state: &AppState,
+    raw: &str,
+    command: Command,
+    key: Option<HostKey>,
+) -> Result<Response, ApiError> {
+    let outcome = state
+        .service
+        .execute_as(&code(raw)?, command, key.as_ref())
+        .await?;
     let present = state.service.hub().present(outcome.snapshot.room.code());
     let body = Envelope::changed(&outcome.snapshot, &present, &outcome.causes);
     Ok((StatusCode::OK, JsonBody(body)).into_response())
@@ -95,6 +134,7 @@ async fn run(state: &AppState, raw: &str, command: Command) -> Result<Response, 
 
 async fn timer(
     State(state): State<AppState>,
+    Host(key): Host,
     Path((raw, action)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let command = match action.as_str() {
@@ -104,31 +144,35 @@ async fn timer(
         "skip" => Command::Skip,
         _ => return Err(ApiError::no_route()),
     };
-    run(&state, &raw, command).await
+    run(&state, &raw, command, key).await
 }
 
 async fn rotate(
     State(state): State<AppState>,
+    Host(key): Host,
     Path(raw): Path<String>,
 ) -> Result<Response, ApiError> {
-    run(&state, &raw, Command::Rotate).await
+    run(&state, &raw, Command::Rotate, key).await
 }
 
 async fn set_plan(
     State(state): State<AppState>,
+    Host(key): Host,
     Path(raw): Path<String>,
     Json(plan): Json<Plan>,
 ) -> Result<Response, ApiError> {
-    run(&state, &raw, Command::SetPlan(plan)).await
+    run(&state, &raw, Command::SetPlan(plan), key).await
 }
 
 async fn delete(
     State(state): State<AppState>,
+    Host(key): Host,
     Path(raw): Path<String>,
 ) -> Result<StatusCode, ApiError> {
+    let command = Command::SetStatus(RoomStatus::Deleted);
     state
         .service
-        .execute(&code(&raw)?, Command::SetStatus(RoomStatus::Deleted))
+        .execute_as(&code(&raw)?, command, key.as_ref())
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -289,6 +289,7 @@ struct StatusBody {
 
 async fn set_status(
     State(state): State<AppState>,
+    super::extract::Host(key): super::extract::Host,
     Path(raw): Path<String>,
     Json(body): Json<StatusBody>,
 ) -> Result<Response, ApiError> {
@@ -303,7 +304,7 @@ async fn set_status(
     };
     let outcome = state
         .service
-        .execute(&code(&raw)?, Command::SetStatus(status))
+        .execute_as(&code(&raw)?, Command::SetStatus(status), key.as_ref())
         .await?;
     let present = state.service.hub().present(outcome.snapshot.room.code());
     Ok(JsonBody(crate::service::Envelope::changed(

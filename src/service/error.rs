@@ -38,6 +38,7 @@ impl From<DomainError> for ServiceError {
         match e {
             DomainError::Invalid(m) => Self::Invalid(m),
             DomainError::Conflict(m) => Self::Conflict(m),
+            DomainError::Forbidden(m) => Self::Forbidden(m),
             DomainError::Deleted => Self::Deleted,
             DomainError::NotFound(m) => Self::ItemNotFound(m),
         }

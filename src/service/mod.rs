@@ -12,7 +12,7 @@ mod workspace_view;
 use std::sync::{Arc, Weak};
 
 use crate::clock::Clock;
-use crate::domain::{AccessCode, Cause, Command, Participants, Plan, Room, RoomStatus};
+use crate::domain::{AccessCode, Cause, Command, HostKey, Participants, Plan, Room, RoomStatus};
 use crate::hub::Hub;
 use crate::metrics::Metrics;
 use crate::store::{RoomStore, StoreError, Versioned};
@@ -197,8 +197,19 @@ impl RoomService {
         code: &AccessCode,
         command: Command,
     ) -> Result<Outcome, ServiceError> {
+        self.execute_as(code, command, None).await
+    }
+
+    /// Applies a command on behalf of whoever holds `key` (a locked room
+    /// takes control commands only with its host key).
+    pub async fn execute_as(
+        &self,
+        code: &AccessCode,
+        command: Command,
+        key: Option<&HostKey>,
+    ) -> Result<Outcome, ServiceError> {
         let kind = command.kind();
-        let result = self.apply(code, command).await;
+        let result = self.apply(code, command, key).await;
         let outcome = match &result {
             Ok(outcome) if outcome.causes.is_empty() => "noop",
             Ok(_) => "ok",
@@ -213,7 +224,12 @@ impl RoomService {
         result
     }
 
-    async fn apply(&self, code: &AccessCode, command: Command) -> Result<Outcome, ServiceError> {
+    async fn apply(
+        &self,
+        code: &AccessCode,
+        command: Command,
+        key: Option<&HostKey>,
+    ) -> Result<Outcome, ServiceError> {
         let _turn = self.stripe(code).lock().await;
         let mut fresh = false;
         for attempt in 0..MAX_ATTEMPTS {
@@ -225,6 +241,8 @@ impl RoomService {
             };
             let now_ms = self.clock.now_ms();
             let mut room = stored.room;
+            // The lock never changes after creation: the cache can decide.
+            room.authorize(&command, key)?;
             let causes = match room.apply(command.clone(), now_ms) {
                 Ok(causes) if !causes.is_empty() => causes,
                 // A refusal or a no-op writes nothing, so no compare-and-set

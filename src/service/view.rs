@@ -16,6 +16,7 @@ pub struct RoomView<'a> {
     timer: TimerView<'a>,
     present: &'a [String],
     mission_url: &'a str,
+    locked: bool,
 }
 
 /// The timer part of [`RoomView`].
@@ -59,6 +60,7 @@ impl<'a> RoomView<'a> {
             },
             present,
             mission_url: room.mission_url(),
+            locked: room.is_locked(),
         }
     }
 }
