@@ -2,6 +2,8 @@
 // access-code rules (case-insensitive, hyphens optional, i/l read as 1 and
 // o as 0) so that every path in the page agrees on one spelling of a code.
 
+import { hostKey } from "./storage.js";
+
 const ALPHABET = /^[0-9abcdefghjkmnpqrstvwxyz]{13}$/;
 
 /** The canonical `xxxx-xxxx-xxxxx` form of a typed code, or null. */
@@ -31,13 +33,16 @@ export class ApiError extends Error {
   }
 }
 
-/** One JSON request; resolves to the parsed body (null for 204). */
-export async function request(method, path, body, signal) {
+/** One JSON request; resolves to the parsed body (null for 204). `key` is
+ *  a locked room's host key, sent as X-Host-Key. */
+export async function request(method, path, body, signal, key) {
   let res;
+  const headers = body === undefined ? {} : { "content-type": "application/json" };
+  if (key) headers["x-host-key"] = key;
   try {
     res = await fetch(`/api/v1${path}`, {
       method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
+      headers,
       body: body === undefined ? undefined : JSON.stringify(body),
       cache: "no-store",
       signal,
@@ -58,15 +63,20 @@ export async function request(method, path, body, signal) {
 
 const room = (code) => `/rooms/${encodeURIComponent(code)}`;
 
+/** A control command (timer, roles, plan, status): carries the room's host
+ *  key when this browser holds one. */
+const control = (method, code, rest, body) =>
+  request(method, `${room(code)}${rest}`, body, undefined, hostKey(code));
+
 export const api = {
   createRoom: (body) => request("POST", "/rooms", body),
   getRoom: (code, signal) => request("GET", room(code), undefined, signal),
-  start: (code) => request("POST", `${room(code)}/timer/start`),
-  pause: (code) => request("POST", `${room(code)}/timer/pause`),
-  reset: (code) => request("POST", `${room(code)}/timer/reset`),
-  rotate: (code) => request("POST", `${room(code)}/roles/rotate`),
-  setPlan: (code, plan) => request("PUT", `${room(code)}/plan`, plan),
-  setStatus: (code, status) => request("PUT", `${room(code)}/status`, { status }),
+  start: (code) => control("POST", code, "/timer/start"),
+  pause: (code) => control("POST", code, "/timer/pause"),
+  reset: (code) => control("POST", code, "/timer/reset"),
+  rotate: (code) => control("POST", code, "/roles/rotate"),
+  setPlan: (code, plan) => control("PUT", code, "/plan", plan),
+  setStatus: (code, status) => control("PUT", code, "/status", { status }),
   addTodo: (code, content) => request("POST", `${room(code)}/todos`, { content }),
   patchTodo: (code, id, patch) => request("PATCH", `${room(code)}/todos/${id}`, patch),
   deleteTodo: (code, id) => request("DELETE", `${room(code)}/todos/${id}`),

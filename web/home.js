@@ -5,7 +5,7 @@
 import { ApiError, api, codeFromInput } from "./api.js";
 import { h } from "./dom.js";
 import { onLangChange, t } from "./i18n.js";
-import { forgetRoom, recentRooms, rememberRoom } from "./storage.js";
+import { forgetRoom, recentRooms, rememberRoom, setHostKey } from "./storage.js";
 
 function field(id, labelKey, input, hintKey) {
   const label = h("label", { for: id, "data-i18n": labelKey });
@@ -26,6 +26,10 @@ export function mountHome(main, ui) {
   const breakEvery = input("break-every", { type: "number", min: "0", max: "15", step: "1", placeholder: "–" });
   const breakMinutes = input("break-minutes", { type: "number", min: "1", max: "1440", step: "1", value: "5" });
   const mob = h("textarea", { id: "mob-names", "data-testid": "mob-names", class: "input", rows: "3" });
+  const lock = h("input", { id: "lock-controls", "data-testid": "lock-controls", type: "checkbox", "aria-describedby": "lock-hint" });
+  const lockField = h("div", { class: "field check" },
+    h("div", { class: "row" }, lock, h("label", { for: "lock-controls", class: "inline-label", "data-i18n": "lockControls" })),
+    h("p", { class: "hint", id: "lock-hint", "data-i18n": "lockHint" }));
   const create = h("button", { type: "submit", class: "btn primary big wide", "data-testid": "create-room", "data-i18n": "createRoom" });
 
   const createForm = h("form", { class: "card create", "data-testid": "create-form", novalidate: true },
@@ -36,6 +40,7 @@ export function mountHome(main, ui) {
       field("break-every", "breakEvery", breakEvery),
       field("break-minutes", "breakMinutes", breakMinutes)),
     field("mob-names", "mobNames", mob, "mobHint"),
+    lockField,
     create);
 
   const joinInput = input("join-input", { autocomplete: "off", spellcheck: "false" });
@@ -97,6 +102,7 @@ export function mountHome(main, ui) {
     if (!minutesOk(mins)) return fail(t("errMinutes"), minutes);
     const every = breakEvery.value.trim() === "" ? 0 : Number(breakEvery.value);
     const body = { participants: names };
+    if (lock.checked) body.locked = true;
     const round = { label: "Round", duration_ms: mins * 60_000 };
     if (every) {
       const bmins = Number(breakMinutes.value);
@@ -113,6 +119,7 @@ export function mountHome(main, ui) {
     create.textContent = t("creating");
     try {
       const env = await api.createRoom(body);
+      if (env.host_key) setHostKey(env.room.code, env.host_key);
       rememberRoom(env.room.code, env.room.participants);
       location.assign(`/r/${env.room.code}`);
     } catch (err) {

@@ -3,6 +3,7 @@
 // rotates by itself; this view only ever shows what the server says.
 
 import { api } from "./api.js";
+import { hostKey } from "./storage.js";
 import { h, setText } from "./dom.js";
 import { t } from "./i18n.js";
 
@@ -26,6 +27,7 @@ export function mountRoles(root, ctx) {
   let participants = [];
   function render(room) {
     participants = room.participants;
+    swap.disabled = !!room.locked && !hostKey(ctx.code);
     setText(driver, room.driver);
     setText(nav, room.navigator);
     labels();

@@ -45,3 +45,12 @@ export function roomName(code) {
 export function setRoomName(code, name) {
   save("name." + code, name);
 }
+
+/** The host key of a locked room this browser created, if any. */
+export function hostKey(code) {
+  return load("host." + code, null);
+}
+
+export function setHostKey(code, key) {
+  save("host." + code, key);
+}

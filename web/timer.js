@@ -11,6 +11,7 @@
 // Break). The server then puts the timer idle at the first phase.
 
 import { api } from "./api.js";
+import { hostKey } from "./storage.js";
 import { h, setText } from "./dom.js";
 import { phaseName, t } from "./i18n.js";
 import {
@@ -84,7 +85,9 @@ export function mountTimer(root, ctx) {
   const notifyBtn = h("button", { type: "button", class: "btn small ghost", "data-testid": "notify-enable" });
   const alarms = h("div", { class: "alarms" }, soundTest, soundMute, notifyBtn);
 
-  root.append(face, controls, roundsBox, durForm, alarms);
+  const watchNote = h("p", { class: "hint watch-note", "data-testid": "watch-note", hidden: true });
+
+  root.append(face, controls, watchNote, roundsBox, durForm, alarms);
 
   let room = null;
   let shownText = "";
@@ -129,6 +132,7 @@ export function mountTimer(root, ctx) {
     setText(startBtn, t("start"));
     setText(pauseBtn, t("pause"));
     setText(resetBtn, t("reset"));
+    setText(watchNote, t("watching"));
     setText(durLabel, t("durationLabel"));
     setText(durSave, t("durationSave"));
     setText(durHint, t("durationHint"));
@@ -155,13 +159,17 @@ export function mountTimer(root, ctx) {
     setText(phaseStep, phases.length > 1 ? t("phaseStep", { n: timer.phase_index + 1, total: phases.length }) : "");
     // keep keyboard focus on the visible twin when start/pause swap places
     const focusSwap = (running && document.activeElement === startBtn) || (!running && document.activeElement === pauseBtn);
+    // A locked room without its host key here: watch only.
+    const watching = !!room.locked && !hostKey(ctx.code);
+    watchNote.hidden = !watching;
     startBtn.hidden = running;
     pauseBtn.hidden = !running;
-    pauseBtn.disabled = !running;
-    startBtn.disabled = running;
+    pauseBtn.disabled = !running || watching;
+    startBtn.disabled = running || watching;
+    resetBtn.disabled = watching;
     if (focusSwap) (running ? pauseBtn : startBtn).focus();
-    durInput.disabled = running;
-    durSave.disabled = running;
+    durInput.disabled = running || watching;
+    durSave.disabled = running || watching;
     face.classList.toggle("running", running);
     face.classList.toggle("paused", timer.state === "paused");
     setText(rounds, String(timer.completed_rounds));
