@@ -1,14 +1,30 @@
 //! The `pairroom` binary: parses the command line and runs the server.
 
-use clap::Parser;
 use pairroom::app::App;
-use pairroom::config::{Cli, Command, LogFormat};
+use pairroom::config::{Cli, Command, ConfigCommand, LogFormat};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    let Cli { command } = Cli::parse();
-    let Command::Serve(config) = command;
+    let Cli { command } = match pairroom::config::parse_args(std::env::args_os().collect()) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    let config = match command {
+        Command::Serve(config) => config,
+        Command::Config(ConfigCommand::Check { file }) => {
+            return match pairroom::config::check_file(&file) {
+                Ok(()) => {
+                    println!("{}: ok", file.display());
+                    std::process::ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("{}: {e}", file.display());
+                    std::process::ExitCode::from(2)
+                }
+            };
+        }
+    };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let logs = tracing_subscriber::fmt().with_env_filter(filter);
     match config.log_format {

@@ -1,4 +1,8 @@
-//! Command-line configuration. The doc comments here are the `--help` text.
+//! Configuration: flags, environment variables and an optional TOML file
+//! (`--config`), in that order of precedence, over the defaults. The doc
+//! comments here are the `--help` text; `file` merges the TOML file.
+
+mod file;
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -20,7 +24,24 @@ pub struct Cli {
 pub enum Command {
     /// Run the server.
     Serve(ServeConfig),
+    /// Work with configuration files.
+    #[command(subcommand)]
+    Config(ConfigCommand),
 }
+
+/// What `pairroom config` does.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Checks a TOML configuration file: every key must be a setting of
+    /// `pairroom serve` (spelt as its flag, with `_` or `-`) with a valid
+    /// value. Exits 0 if it is, 2 with the reasons if not.
+    Check {
+        /// The file.
+        file: std::path::PathBuf,
+    },
+}
+
+pub use file::{check_file, parse_args};
 
 /// The shape of log lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
@@ -36,6 +57,13 @@ pub enum LogFormat {
 /// environment variable named in its help.
 #[derive(Debug, Clone, Args)]
 pub struct ServeConfig {
+    /// A TOML file of settings, named as the flags below (`listen =
+    /// "0.0.0.0:8080"`, `cors_origin = ["https://a.example"]`). Flags and
+    /// environment variables override it; `pairroom config check FILE`
+    /// validates one.
+    #[arg(long, env = "PAIRROOM_CONFIG")]
+    pub config: Option<std::path::PathBuf>,
+
     /// Address and port to listen on (port 0 picks a free port).
     #[arg(long, env = "PAIRROOM_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
@@ -190,11 +218,13 @@ pub struct ServeConfig {
 impl ServeConfig {
     /// Defaults with another listen address and database (for tests).
     pub fn new(listen: SocketAddr, database_url: String) -> Self {
-        let mut config = Cli::parse_from(["pairroom", "serve"]);
-        let Command::Serve(ref mut serve) = config.command;
+        let config = Cli::parse_from(["pairroom", "serve"]);
+        let Command::Serve(mut serve) = config.command else {
+            unreachable!("parsed as serve");
+        };
         serve.listen = listen;
         serve.database_url = database_url;
-        serve.clone()
+        serve
     }
 
     /// The heartbeat interval.
@@ -224,5 +254,25 @@ impl ServeConfig {
     /// The write timeout.
     pub fn write_timeout(&self) -> Duration {
         Duration::from_secs(self.write_timeout_secs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn every_setting_has_help_and_an_environment_variable() {
+        let command = super::Cli::command();
+        let serve = command.find_subcommand("serve").unwrap();
+        for arg in serve.get_arguments() {
+            let id = arg.get_id().as_str();
+            if id == "help" {
+                continue;
+            }
+            assert!(arg.get_help().is_some(), "{id} has no help");
+            assert!(arg.get_env().is_some(), "{id} has no environment variable");
+            assert!(arg.get_long().is_some(), "{id} has no flag");
+        }
     }
 }
