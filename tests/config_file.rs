@@ -103,6 +103,13 @@ async fn retry_hint(port: u16) -> u64 {
     first.retry.expect("a retry hint")
 }
 
+/// Environment variables, flags, and the retry base they should give.
+type Case = (
+    &'static [(&'static str, &'static str)],
+    &'static [&'static str],
+    u64,
+);
+
 #[tokio::test]
 async fn flags_beat_environment_which_beats_the_file() {
     let dir = tempfile::tempdir().unwrap();
@@ -113,7 +120,7 @@ async fn flags_beat_environment_which_beats_the_file() {
         "pairroom.toml",
         &format!("listen = \"127.0.0.1:{port}\"\nretry_ms = 1000\ndatabase_url = \"{db}\"\n"),
     );
-    let cases: [(&[(&str, &str)], &[&str], u64); 3] = [
+    let cases: [Case; 3] = [
         (&[], &[], 1000),
         (&[("PAIRROOM_RETRY_MS", "5000")], &[], 5000),
         (
