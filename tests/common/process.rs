@@ -118,6 +118,15 @@ impl Server {
     }
 }
 
+impl Drop for Server {
+    /// A test that fails before stopping its server leaves no process
+    /// behind.
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// A port nothing listens on at the moment.
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
