@@ -107,6 +107,15 @@ impl Peak {
     }
 }
 
+/// An HTTP client for commands and room reads, bypassing any proxy.
+fn client() -> Result<reqwest::Client, String> {
+    reqwest::Client::builder()
+        .no_proxy()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .map_err(|e| e.to_string())
+}
+
 /// Reads every room's current version, in `keys` order.
 async fn versions(
     http: &reqwest::Client,
@@ -152,19 +161,18 @@ pub async fn run(o: &Options) -> Result<SoakReport, String> {
     let base = o.url.trim_end_matches('/').to_string();
     let url = reqwest::Url::parse(&base).map_err(|e| e.to_string())?;
     let server = loopback_addr(&url)?;
-    let http = reqwest::Client::builder()
-        .no_proxy()
-        .timeout(Duration::from_secs(10))
-        .build()
-        .map_err(|e| e.to_string())?;
     let target = Arc::new(Target::Pairroom {
         base: base.clone(),
         command_base: base.clone(),
         ticks: false,
     });
-    let keys = tokio::time::timeout(SETUP_LIMIT, target.prepare(&http, o.rooms, o.max_inflight))
+    // Each phase gets its own client, dropped at its end: their pooled
+    // keep-alive connections would otherwise count among the server's fds.
+    let setup = client()?;
+    let keys = tokio::time::timeout(SETUP_LIMIT, target.prepare(&setup, o.rooms, o.max_inflight))
         .await
         .map_err(|_| "timed out creating rooms".to_string())??;
+    drop(setup);
     let keys = Arc::new(keys);
     tokio::time::sleep(Duration::from_secs(o.baseline_settle_secs)).await;
     let mut peak = Peak::default();
@@ -206,6 +214,7 @@ pub async fn run(o: &Options) -> Result<SoakReport, String> {
     // The soak proper: churn spread evenly over each second, commands alongside.
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let load = (o.rate, o.max_inflight);
+    let http = client()?;
     let driver = tokio::spawn(soak_load::drive(
         target,
         http.clone(),
@@ -232,6 +241,7 @@ pub async fn run(o: &Options) -> Result<SoakReport, String> {
     let _ = stop_tx.send(true);
     let cmds = driver.await.map_err(|e| format!("command driver: {e}"))?;
     let finals = versions(&http, &base, &keys, o.max_inflight).await?;
+    drop(http);
     drain(&shared, Duration::from_secs(10)).await;
     let (opened, churned) = (pool.opened, pool.closed() as u64);
     let streams = pool.finish().await;
@@ -242,14 +252,17 @@ pub async fn run(o: &Options) -> Result<SoakReport, String> {
     let tol_mem =
         |base: u64| base + (base as f64 * o.tolerance).ceil() as u64 + o.mem_slack_mib * 1024;
     let (fds_allowed, anon_allowed) = (tol(base_fds, o.fd_slack), tol_mem(base_mem.rss_anon_kib));
+    let mut first = None;
     let (last_fds, last_mem) = loop {
         let (fds, m) = peak.sample(o.server_pid)?;
+        first.get_or_insert((fds, m.rss_anon_kib, m.vm_rss_kib));
         let back = fds <= fds_allowed && m.rss_anon_kib <= anon_allowed;
         if back || closed_at.elapsed() >= Duration::from_secs(o.settle_secs) {
             break (fds, m);
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
     };
+    let (close_fds, close_anon, close_rss) = first.unwrap_or_default();
 
     let rooms = Rooms {
         commands: &cmds.by_room,
@@ -293,18 +306,21 @@ pub async fn run(o: &Options) -> Result<SoakReport, String> {
         fds: Resource {
             baseline: base_fds,
             peak: peak.fds,
+            at_close: close_fds,
             last: last_fds,
             allowed: fds_allowed,
         },
         rss_anon_kib: Resource {
             baseline: base_mem.rss_anon_kib,
             peak: peak.anon,
+            at_close: close_anon,
             last: last_mem.rss_anon_kib,
             allowed: anon_allowed,
         },
         vm_rss_kib: Resource {
             baseline: base_mem.vm_rss_kib,
             peak: peak.rss,
+            at_close: close_rss,
             last: last_mem.vm_rss_kib,
             allowed: 0,
         },

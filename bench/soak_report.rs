@@ -78,6 +78,8 @@ pub struct Resource {
     pub baseline: u64,
     /// Highest reading sampled once a second during the run.
     pub peak: u64,
+    /// First reading once every stream was closed.
+    pub at_close: u64,
     /// Reading after the streams closed and the server settled.
     pub last: u64,
     /// Most `last` may be to pass (0: not checked).
@@ -114,9 +116,13 @@ impl SoakReport {
             e.received, e.expected, e.lost, e.out_of_order
         );
         let line = |name: &str, r: &Resource, unit: &str| {
+            let limit = match r.allowed {
+                0 => "not checked".to_string(),
+                n => format!("allowed {n}{unit}"),
+            };
             println!(
-                "  {name}: baseline {}{unit}, peak {}{unit}, after {}{unit} (allowed {}{unit})",
-                r.baseline, r.peak, r.last, r.allowed
+                "  {name}: baseline {}{unit}, peak {}{unit}, at close {}{unit}, settled {}{unit} ({limit})",
+                r.baseline, r.peak, r.at_close, r.last
             );
         };
         line("fds", &self.fds, "");
