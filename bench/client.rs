@@ -86,6 +86,9 @@ pub struct Outcome {
     pub records: Vec<(u64, u64)>,
     /// Whether the stream became ready.
     pub ready: bool,
+    /// Numeric id of the first event (pairroom: the snapshot's room version),
+    /// where a soak starts checking the stream's versions for gaps.
+    pub first_id: Option<u64>,
     /// The failure, if the stream did not last until the run stopped it.
     pub error: Option<(FailKind, String)>,
 }
@@ -100,6 +103,7 @@ pub async fn run_stream(
         room: spec.room,
         records: Vec::new(),
         ready: false,
+        first_id: None,
         error: None,
     };
     let permit = tokio::select! {
@@ -229,6 +233,9 @@ async fn session(
     let mut now = shared.now_us();
     loop {
         let mut on_event = |e: Event<'_>| {
+            if !out.ready {
+                out.first_id = std::str::from_utf8(e.id).ok().and_then(|s| s.parse().ok());
+            }
             mark_ready(out, &mut permit);
             match kind.classify(&e) {
                 Seen::Match(key) => {

@@ -69,6 +69,7 @@ mod tests {
             room,
             records,
             ready: true,
+            first_id: None,
             error: None,
         }
     }

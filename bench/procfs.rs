@@ -123,6 +123,14 @@ pub fn cpu_percent(before: CpuSample, after: CpuSample, clk_tck: u64) -> f64 {
     100.0 * cpu / wall
 }
 
+/// Open file descriptors of `pid` (entries of /proc/PID/fd): sockets, the
+/// database and everything else, so a soak can see whether connections leak.
+pub fn open_fds(pid: u32) -> Result<usize, String> {
+    std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .map(Iterator::count)
+        .map_err(|e| format!("/proc/{pid}/fd: {e}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -132,6 +140,7 @@ mod tests {
         let pid = std::process::id();
         let m = memory(&[pid]).unwrap();
         assert!(m.vm_rss_kib > 0);
+        assert!(open_fds(pid).unwrap() > 0);
         assert!(cpu_sample(&["self".into()]).is_ok());
         assert!(clk_tck() > 0);
     }
