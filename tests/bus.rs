@@ -46,6 +46,32 @@ async fn instances(count: usize, database_url: &str, redis_url: &str) -> Vec<Tes
     apps
 }
 
+/// Two real `pairroom` processes on `database_url`, joined by the shared
+/// Redis under a fresh prefix, with a 3 s presence TTL.
+async fn two_processes(database_url: &str) -> (process::Server, process::Server) {
+    let prefix = test_redis::prefix();
+    let redis_url = test_redis::url();
+    let args = [
+        "--redis-url",
+        &redis_url,
+        "--redis-prefix",
+        &prefix,
+        "--presence-ttl-secs",
+        "3",
+    ];
+    let mut servers = Vec::new();
+    for _ in 0..2 {
+        let port = process::free_port();
+        servers.push(
+            process::Server::start_with(port, database_url, &args)
+                .ready()
+                .await,
+        );
+    }
+    let b = servers.pop().unwrap();
+    (servers.pop().unwrap(), b)
+}
+
 /// Opens a named stream and reads its snapshot.
 async fn watch(app: &TestApp, code: &str, name: &str) -> (Sse, Value) {
     let mut stream = app
@@ -205,23 +231,7 @@ async fn presence_spans_instances() {
 #[tokio::test]
 async fn a_killed_instance_s_clients_move_to_another_and_nothing_is_lost_or_doubled() {
     let db = backends!();
-    let prefix = test_redis::prefix();
-    let redis_url = test_redis::url();
-    let args = [
-        "--redis-url",
-        &redis_url,
-        "--redis-prefix",
-        &prefix,
-        "--presence-ttl-secs",
-        "3",
-    ];
-    let (port_a, port_b) = (process::free_port(), process::free_port());
-    let a = process::Server::start_with(port_a, &db.url, &args)
-        .ready()
-        .await;
-    let b = process::Server::start_with(port_b, &db.url, &args)
-        .ready()
-        .await;
+    let (a, b) = two_processes(&db.url).await;
     let (_, created) = a
         .send(
             reqwest::Method::POST,
@@ -284,23 +294,7 @@ async fn a_killed_instance_s_clients_move_to_another_and_nothing_is_lost_or_doub
 #[tokio::test]
 async fn a_crashed_instance_s_names_leave_the_room() {
     let db = backends!();
-    let prefix = test_redis::prefix();
-    let redis_url = test_redis::url();
-    let args = [
-        "--redis-url",
-        &redis_url,
-        "--redis-prefix",
-        &prefix,
-        "--presence-ttl-secs",
-        "3",
-    ];
-    let (port_a, port_b) = (process::free_port(), process::free_port());
-    let a = process::Server::start_with(port_a, &db.url, &args)
-        .ready()
-        .await;
-    let b = process::Server::start_with(port_b, &db.url, &args)
-        .ready()
-        .await;
+    let (a, b) = two_processes(&db.url).await;
     let (_, created) = a
         .send(
             reqwest::Method::POST,
