@@ -19,7 +19,9 @@ pub use code::AccessCode;
 pub use error::DomainError;
 pub use host_key::HostKey;
 pub use participants::{ParticipantName, Participants};
-pub use plan::{Phase, PhaseDuration, PhaseLabel, Plan};
+pub use plan::{
+    MAX_LABEL_CHARS, MAX_PHASE_MS, MAX_PHASES, MIN_PHASE_MS, Phase, PhaseDuration, PhaseLabel, Plan,
+};
 pub use room::{Cause, Command, Room, RoomStatus, TIME_UP_SWAP_GRACE_MS};
 pub use timer::{Timer, TimerState};
 pub use workspace::{Workspace, WorkspaceCommand};

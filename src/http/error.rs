@@ -19,8 +19,11 @@ pub struct ApiError {
     pub retry_after_secs: Option<u64>,
 }
 
-#[derive(Serialize)]
-struct Body<'a> {
+/// The body of every error answer.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Error)]
+pub struct ErrorBody<'a> {
+    /// What went wrong, for a person.
     message: &'a str,
 }
 
@@ -64,7 +67,7 @@ impl ApiError {
 
     /// The JSON body of this error.
     pub fn body(&self) -> String {
-        serde_json::to_string(&Body {
+        serde_json::to_string(&ErrorBody {
             message: &self.message,
         })
         .expect("serialises")
@@ -99,7 +102,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut response = (
             self.status,
-            Json(Body {
+            Json(ErrorBody {
                 message: &self.message,
             }),
         )

@@ -90,13 +90,48 @@ impl StreamParams {
     }
 }
 
-/// `GET /api/v1/rooms/{code}/events`.
+/// The query a stream request may carry.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // Only its parameter list is used; [`stream_request`] reads them.
+pub(super) struct StreamQuery {
+    /// Who watches: listed in the room's `present` while the stream is open.
+    #[param(max_length = 20)]
+    name: Option<String>,
+    /// `1` adds a `tick` event each second while the timer runs.
+    ticks: Option<String>,
+    /// On a first connect: the last version seen (as `Last-Event-ID`).
+    last_event_id: Option<String>,
+}
+
+/// `GET /api/v1/rooms/{code}/events`: the room's event stream.
+#[utoipa::path(get, path = "/rooms/{code}/events", tag = "rooms",
+    params(super::openapi::RoomPath, StreamQuery, ("Last-Event-ID" = Option<String>, Header,
+        description = "the last version seen: equal to the room's, no snapshot is sent")),
+    responses(
+        (status = 200, content_type = "text/event-stream", body = String,
+            description = "Server-sent events: `snapshot` first (unless resumed), then one event \
+                per change (`timer`, `roles`, `plan`, `workspace`, `status`, `presence`), \
+                `tick` if asked; each `id` is the room's version"),
+        (status = 404, description = "no room with this code", body = super::error::ErrorBody),
+        (status = 410, description = "the room was deleted", body = super::error::ErrorBody),
+    ))]
 pub(super) async fn native(State(state): State<AppState>, params: StreamParams) -> Response {
     let request = params.into_request(Dialect::Native, state.retry_base_ms);
     respond(state, request).await
 }
 
-/// `GET /api/{accessCode}/connect`.
+/// `GET /api/{accessCode}/connect`: the 코딩해듀오 event stream.
+#[utoipa::path(get, path = "/{code}/connect", tag = "coduo",
+    params(super::openapi::RoomPath),
+    responses(
+        (status = 200, content_type = "text/event-stream", body = String,
+            description = "Server-sent events of the original service: `connect`, \
+                `remaining-time` each second while running, `timer` (running, start, \
+                pause, stop, update), `close`"),
+        (status = 404, description = "no room with this code", body = super::error::ErrorBody),
+        (status = 400, description = "the room was deleted", body = super::error::ErrorBody),
+    ))]
 pub(super) async fn coduo(State(state): State<AppState>, params: StreamParams) -> Response {
     let request = params.into_request(Dialect::Coduo, state.retry_base_ms);
     respond(state, request).await

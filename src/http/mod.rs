@@ -14,6 +14,7 @@ mod guard;
 mod health;
 mod logging;
 mod native;
+mod openapi;
 mod security;
 mod web;
 mod workspace;
@@ -26,6 +27,8 @@ use axum::response::IntoResponse;
 use tokio_util::sync::CancellationToken;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::preview::PreviewFetcher;
 use crate::service::RoomService;
@@ -54,10 +57,14 @@ pub struct AppState {
 /// The whole HTTP API. `cors_origins` may call it from other origins,
 /// with credentials.
 pub fn router(state: AppState, cors_origins: &[String]) -> Router {
-    let router = Router::new()
+    let (api, doc) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .nest("/api/v1", native::router().merge(workspace::router()))
         .nest("/api", coduo::router().merge(coduo_workspace::router()))
         .merge(health::router())
+        .split_for_parts();
+    let doc = openapi::finish(doc);
+    let router = api
+        .route("/api/openapi.json", openapi::serve(&doc))
         .merge(web::router())
         .fallback(|| async { ApiError::no_route() })
         .method_not_allowed_fallback(|| async {

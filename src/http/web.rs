@@ -27,12 +27,18 @@ pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(page))
         .route("/r/{code}", get(page))
+        .route("/docs", get(docs))
         .route("/assets/{*path}", get(asset))
 }
 
 /// The single page, for the home page and every room.
 async fn page(headers: HeaderMap) -> Response {
     serve("index.html", &headers)
+}
+
+/// The API reference, drawn in the browser from `/api/openapi.json`.
+async fn docs(headers: HeaderMap) -> Response {
+    serve("docs/index.html", &headers)
 }
 
 /// A file of `web/`.

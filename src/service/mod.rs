@@ -6,6 +6,7 @@ mod cache;
 mod error;
 mod retention;
 mod scheduler;
+pub mod schema;
 mod view;
 mod workspace_view;
 
@@ -19,8 +20,8 @@ use crate::store::{RoomStore, StoreError, Versioned};
 
 pub use error::ServiceError;
 pub use retention::Retention;
-pub use view::{Envelope, RoomView, TimerView};
-pub use workspace_view::{LinkView, TodoView, WorkspaceView};
+pub use view::{Envelope, RoomView, TimerStateName, TimerView};
+pub use workspace_view::{CategoryView, LinkView, TodoView, WorkspaceView};
 
 use cache::RoomCache;
 use scheduler::Scheduler;

@@ -2,15 +2,20 @@
 //! the parts a change touched (change events, write answers).
 
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::domain::workspace::{Link, Preview, Todo};
 use crate::domain::{Cause, Workspace};
 
 /// A todo as clients see it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Todo)]
 pub struct TodoView<'a> {
+    /// Random, unique in the room.
     id: u64,
+    /// What to do.
     content: &'a str,
+    /// Done or not.
     checked: bool,
 }
 
@@ -25,19 +30,29 @@ impl<'a> From<&'a Todo> for TodoView<'a> {
 }
 
 /// A category as clients see it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Category)]
 pub struct CategoryView<'a> {
+    /// Random, unique in the room.
     id: u64,
+    /// Unique in the room regardless of case.
     name: &'a str,
 }
 
 /// A link as clients see it, with its category's name.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Link)]
 pub struct LinkView<'a> {
+    /// Random, unique in the room.
     id: u64,
+    /// The address.
     url: &'a str,
+    /// Its category, if any.
     category_id: Option<u64>,
+    /// That category's name.
     category_name: Option<&'a str>,
+    /// What the server read from the page.
+    #[schema(value_type = super::schema::PreviewShape)]
     preview: &'a Preview,
 }
 
@@ -56,16 +71,22 @@ impl<'a> LinkView<'a> {
 }
 
 /// The workspace, or some of its parts.
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default, Serialize, ToSchema)]
+#[schema(as = Workspace)]
 pub struct WorkspaceView<'a> {
+    /// The todos, in order.
     #[serde(skip_serializing_if = "Option::is_none")]
     todos: Option<Vec<TodoView<'a>>>,
+    /// The link categories.
     #[serde(skip_serializing_if = "Option::is_none")]
     categories: Option<Vec<CategoryView<'a>>>,
+    /// The reference links.
     #[serde(skip_serializing_if = "Option::is_none")]
     links: Option<Vec<LinkView<'a>>>,
-    /// `Some(None)` is a retrospect that was removed (serialised as null).
+    /// The retrospect's answers; null once it was removed.
+    // `Some(None)` is a retrospect that was removed (serialised as null).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<String>>)]
     retrospect: Option<Option<&'a [String]>>,
 }
 
