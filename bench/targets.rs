@@ -140,9 +140,11 @@ impl Target {
             }
             Target::Pairroom { command_base, .. } => {
                 let url = format!("{command_base}/api/v1/rooms");
+                // The longest phase (24 h), so that no run, however long,
+                // sees a timer run out between its start and pause commands.
                 let body = serde_json::json!({
                     "participants": ["Ann", "Bob"],
-                    "plan": {"phases": [{"label": "Round", "duration_ms": 600000}]}
+                    "plan": {"phases": [{"label": "Round", "duration_ms": 86_400_000}]}
                 });
                 let create = |_| {
                     let req = http.post(&url).json(&body);
