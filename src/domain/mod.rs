@@ -18,7 +18,7 @@ pub mod workspace;
 pub use code::AccessCode;
 pub use error::DomainError;
 pub use host_key::HostKey;
-pub use participants::{ParticipantName, Participants};
+pub use participants::{MAX_NAME_CHARS, ParticipantName, Participants};
 pub use plan::{
     MAX_LABEL_CHARS, MAX_PHASE_MS, MAX_PHASES, MIN_PHASE_MS, Phase, PhaseDuration, PhaseLabel, Plan,
 };

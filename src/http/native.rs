@@ -13,7 +13,7 @@ use super::extract::{Host, Json};
 use super::openapi::{HostKeyHeader, RoomPath};
 use super::{AppState, events};
 use crate::domain::{AccessCode, Command, HostKey, Participants, PhaseDuration, Plan, RoomStatus};
-use crate::service::schema::PlanShape;
+use crate::service::schema::{NameShape, PlanShape};
 use crate::service::{Envelope, Snapshot};
 
 /// Length of the default plan's one phase: ten minutes.
@@ -36,7 +36,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 struct CreateRoom {
     /// 2 to 12 distinct names of 1 to 20 characters (after trimming), in
     /// turn order: the first drives, the second navigates.
-    #[schema(min_items = 2, max_items = 12)]
+    #[schema(value_type = Vec<NameShape>, min_items = 2, max_items = 12)]
     participants: Vec<String>,
     /// The timer's plan; by default one phase of ten minutes.
     #[schema(value_type = Option<PlanShape>)]

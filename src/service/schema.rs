@@ -6,8 +6,13 @@
 //! structs (both ways, unknown fields refused), so a change to a domain
 //! type's JSON that is not made here too fails the build's tests.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa::openapi::{ObjectBuilder, RefOr, Schema, Type};
+
+use crate::domain::MAX_NAME_CHARS;
 
 /// A timer's plan: the phases it runs through in order, repeating.
 #[derive(Serialize, Deserialize, ToSchema)]
@@ -36,6 +41,30 @@ pub struct PhaseShape {
     /// How long the phase lasts, in milliseconds: 1 s to 24 h.
     #[schema(minimum = 1000, maximum = 86_400_000)]
     pub duration_ms: u64,
+}
+
+/// A participant's name (a string with limits, which derives cannot put
+/// on the items of a list).
+pub struct NameShape;
+
+impl utoipa::PartialSchema for NameShape {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .min_length(Some(1))
+            .max_length(Some(MAX_NAME_CHARS))
+            .description(Some(
+                "1 to 20 characters after trimming, without control characters, \
+                 distinct within its room",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for NameShape {
+    fn name() -> Cow<'static, str> {
+        "ParticipantName".into()
+    }
 }
 
 /// Where a room is in its life.
@@ -115,7 +144,10 @@ mod tests {
         assert_eq!(duration["minimum"], MIN_PHASE_MS);
         assert_eq!(duration["maximum"], MAX_PHASE_MS);
         assert_eq!(schema["properties"]["label"]["maxLength"], MAX_LABEL_CHARS);
+        let name = serde_json::to_value(NameShape::schema()).unwrap();
+        assert_eq!(name["maxLength"], MAX_NAME_CHARS);
         let plan = serde_json::to_value(PlanShape::schema()).unwrap();
+
         assert_eq!(plan["properties"]["phases"]["maxItems"], MAX_PHASES);
         assert_eq!(plan["properties"]["phases"]["minItems"], 1);
     }
