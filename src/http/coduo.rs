@@ -206,8 +206,6 @@ fn status_name(status: RoomStatus) -> &'static str {
 #[utoipa::path(get, path = "/pair-room/{code}", tag = "coduo", params(RoomPath),
     responses(
         (status = 200, description = "the room", body = PairRoom),
-        (status = 400, description = "the room was deleted", body = ErrorBody),
-        (status = 404, description = "no room with this code", body = ErrorBody),
     ))]
 async fn read(
     State(state): State<AppState>,
@@ -290,8 +288,6 @@ async fn execute_lenient(state: &AppState, raw: &str, command: Command) -> Legac
 #[utoipa::path(patch, path = "/pair-room/{code}/pair-swap", tag = "coduo", params(RoomPath),
     responses(
         (status = 204, description = "swapped (or already swapped at the time-up)"),
-        (status = 400, description = "the room was deleted", body = ErrorBody),
-        (status = 404, description = "no room with this code", body = ErrorBody),
     ))]
 async fn swap(
     State(state): State<AppState>,
@@ -314,7 +310,6 @@ struct StatusBody {
     responses(
         (status = 204, description = "set"),
         (status = 400, description = "an unknown status, or the room was deleted", body = ErrorBody),
-        (status = 404, description = "no room with this code", body = ErrorBody),
     ))]
 async fn set_status(
     State(state): State<AppState>,
@@ -339,7 +334,6 @@ async fn set_status(
     responses(
         (status = 204, description = "deleted"),
         (status = 400, description = "the room was already deleted", body = ErrorBody),
-        (status = 404, description = "no room with this code", body = ErrorBody),
     ))]
 async fn delete(
     State(state): State<AppState>,
@@ -353,8 +347,6 @@ async fn delete(
 #[utoipa::path(delete, path = "/{code}/connect", tag = "coduo", params(RoomPath),
     responses(
         (status = 204, description = "the streams were ended"),
-        (status = 400, description = "the room was deleted", body = ErrorBody),
-        (status = 404, description = "no room with this code", body = ErrorBody),
     ))]
 async fn disconnect(
     State(state): State<AppState>,
@@ -372,8 +364,6 @@ async fn disconnect(
 #[utoipa::path(patch, path = "/{code}/timer/start", tag = "coduo", params(RoomPath),
     responses(
         (status = 204, description = "running"),
-        (status = 400, description = "the room was deleted", body = ErrorBody),
-        (status = 404, description = "no room with this code", body = ErrorBody),
     ))]
 async fn start(
     State(state): State<AppState>,
@@ -386,8 +376,6 @@ async fn start(
 #[utoipa::path(patch, path = "/{code}/timer/stop", tag = "coduo", params(RoomPath),
     responses(
         (status = 204, description = "paused"),
-        (status = 400, description = "the room was deleted", body = ErrorBody),
-        (status = 404, description = "no room with this code", body = ErrorBody),
     ))]
 async fn stop(
     State(state): State<AppState>,
@@ -412,8 +400,6 @@ struct TimerInfo {
 #[utoipa::path(get, path = "/{code}/timer", tag = "coduo", params(RoomPath),
     responses(
         (status = 200, description = "the timer", body = TimerInfo),
-        (status = 400, description = "the room was deleted", body = ErrorBody),
-        (status = 404, description = "no room with this code", body = ErrorBody),
     ))]
 async fn read_timer(
     State(state): State<AppState>,
@@ -447,7 +433,6 @@ struct TimerBody {
     responses(
         (status = 204, description = "changed"),
         (status = 400, description = "invalid times, or the room was deleted", body = ErrorBody),
-        (status = 404, description = "no room with this code", body = ErrorBody),
         (status = 409, description = "the timer is running", body = ErrorBody),
     ))]
 async fn update_timer(

@@ -113,8 +113,6 @@ pub(super) struct StreamQuery {
             description = "Server-sent events: `snapshot` first (unless resumed), then one event \
                 per change (`timer`, `roles`, `plan`, `workspace`, `status`, `presence`), \
                 `tick` if asked; each `id` is the room's version"),
-        (status = 404, description = "no room with this code", body = super::error::ErrorBody),
-        (status = 410, description = "the room was deleted", body = super::error::ErrorBody),
     ))]
 pub(super) async fn native(State(state): State<AppState>, params: StreamParams) -> Response {
     let request = params.into_request(Dialect::Native, state.retry_base_ms);
@@ -129,8 +127,6 @@ pub(super) async fn native(State(state): State<AppState>, params: StreamParams) 
             description = "Server-sent events of the original service: `connect`, \
                 `remaining-time` each second while running, `timer` (running, start, \
                 pause, stop, update), `close`"),
-        (status = 404, description = "no room with this code", body = super::error::ErrorBody),
-        (status = 400, description = "the room was deleted", body = super::error::ErrorBody),
     ))]
 pub(super) async fn coduo(State(state): State<AppState>, params: StreamParams) -> Response {
     let request = params.into_request(Dialect::Coduo, state.retry_base_ms);

@@ -166,8 +166,6 @@ fn new_host_key() -> Result<HostKey, ApiError> {
 #[utoipa::path(get, path = "/rooms/{code}", tag = "rooms", params(RoomPath),
     responses(
         (status = 200, description = "the room", body = Envelope),
-        (status = 404, description = "no room with this code", body = ErrorBody),
-        (status = 410, description = "the room was deleted", body = ErrorBody),
     ))]
 async fn read(
     State(state): State<AppState>,
@@ -200,7 +198,6 @@ async fn run(
         (status = 403, description = "the room is locked and the host key is missing or wrong", body = ErrorBody),
         (status = 404, description = "no room with this code, or no such action", body = ErrorBody),
         (status = 409, description = "the command does not fit the timer's state", body = ErrorBody),
-        (status = 410, description = "the room was deleted", body = ErrorBody),
     ))]
 async fn timer(
     State(state): State<AppState>,
@@ -224,8 +221,6 @@ async fn timer(
     responses(
         (status = 200, description = "the room after the rotation", body = Envelope),
         (status = 403, description = "the room is locked and the host key is missing or wrong", body = ErrorBody),
-        (status = 404, description = "no room with this code", body = ErrorBody),
-        (status = 410, description = "the room was deleted", body = ErrorBody),
     ))]
 async fn rotate(
     State(state): State<AppState>,
@@ -242,9 +237,7 @@ async fn rotate(
         (status = 200, description = "the room with its new plan", body = Envelope),
         (status = 400, description = "an invalid plan", body = ErrorBody),
         (status = 403, description = "the room is locked and the host key is missing or wrong", body = ErrorBody),
-        (status = 404, description = "no room with this code", body = ErrorBody),
         (status = 409, description = "the timer is running", body = ErrorBody),
-        (status = 410, description = "the room was deleted", body = ErrorBody),
     ))]
 async fn set_plan(
     State(state): State<AppState>,
@@ -261,7 +254,6 @@ async fn set_plan(
     responses(
         (status = 204, description = "deleted"),
         (status = 403, description = "the room is locked and the host key is missing or wrong", body = ErrorBody),
-        (status = 404, description = "no room with this code", body = ErrorBody),
         (status = 410, description = "the room was already deleted", body = ErrorBody),
     ))]
 async fn delete(

@@ -67,9 +67,13 @@ pub(super) struct HostKeyHeader {
 }
 
 /// Completes the document: gives every operation a unique id, and adds the
-/// answers any of them may give: refused by an abuse limit (429), the
-/// server full or its store unreachable (503), or another error, always
-/// with an error body.
+/// answers that follow from shared mechanisms rather than from a handler.
+/// Any operation may be refused by an abuse limit (429), find the server
+/// full or its store unreachable (503), or fail otherwise, always with an
+/// error body. One with a `{code}` in its path reads that room first, so
+/// it may find none (404) or find it deleted: 410 in the native API, 400
+/// in the original's. An operation that documents one of these itself
+/// keeps its own description.
 pub(super) fn finish(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     for (path, item) in doc.paths.paths.iter_mut() {
         let operations = [
@@ -82,6 +86,9 @@ pub(super) fn finish(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::Open
         for (method, operation) in operations {
             if let Some(operation) = operation {
                 operation.operation_id = Some(operation_id(method, path));
+                if path.contains("{code}") {
+                    add_room_answers(operation, path.starts_with("/api/v1/"));
+                }
                 add_common_answers(operation);
             }
         }
@@ -113,6 +120,19 @@ fn add_common_answers(operation: &mut Operation) {
     answers
         .entry("default".into())
         .or_insert_with(|| error_answer("an error", false).into());
+}
+
+/// Adds the answers of an operation that reads the room of its path's
+/// `{code}` (see [`finish`]); `native` picks the status of a deleted room.
+fn add_room_answers(operation: &mut Operation, native: bool) {
+    let answers = &mut operation.responses.responses;
+    answers
+        .entry("404".into())
+        .or_insert_with(|| error_answer("no room with this code", false).into());
+    let deleted = if native { "410" } else { "400" };
+    answers
+        .entry(deleted.into())
+        .or_insert_with(|| error_answer("the room was deleted", false).into());
 }
 
 /// An error answer with the error body (and `Retry-After` if `retry`).

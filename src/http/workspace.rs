@@ -95,7 +95,6 @@ async fn remove(
     responses(
         (status = 204, description = "removed"),
         (status = 404, description = "no such room or todo", body = ErrorBody),
-        (status = 410, description = "the room was deleted", body = ErrorBody),
     ))]
 async fn delete_todo(
     State(state): State<AppState>,
@@ -110,7 +109,6 @@ async fn delete_todo(
     responses(
         (status = 204, description = "removed"),
         (status = 404, description = "no such room or category", body = ErrorBody),
-        (status = 410, description = "the room was deleted", body = ErrorBody),
     ))]
 async fn delete_category(
     State(state): State<AppState>,
@@ -124,7 +122,6 @@ async fn delete_category(
     responses(
         (status = 204, description = "removed"),
         (status = 404, description = "no such room or link", body = ErrorBody),
-        (status = 410, description = "the room was deleted", body = ErrorBody),
     ))]
 async fn delete_link(
     State(state): State<AppState>,
@@ -137,8 +134,6 @@ async fn delete_link(
 #[utoipa::path(get, path = "/rooms/{code}/workspace", tag = "workspace", params(RoomPath),
     responses(
         (status = 200, description = "the whole workspace", body = WorkspaceEnvelope),
-        (status = 404, description = "no room with this code", body = ErrorBody),
-        (status = 410, description = "the room was deleted", body = ErrorBody),
     ))]
 async fn read(
     State(state): State<AppState>,
@@ -169,9 +164,7 @@ struct NewTodo {
     responses(
         (status = 201, description = "the new todo's id and the todos", body = WorkspaceEnvelope),
         (status = 400, description = "invalid content", body = ErrorBody),
-        (status = 404, description = "no room with this code", body = ErrorBody),
         (status = 409, description = "the room has 200 todos", body = ErrorBody),
-        (status = 410, description = "the room was deleted", body = ErrorBody),
     ))]
 async fn add_todo(
     State(state): State<AppState>,
@@ -209,7 +202,6 @@ struct TodoChange {
         (status = 200, description = "the todos after the change", body = WorkspaceEnvelope),
         (status = 400, description = "invalid content", body = ErrorBody),
         (status = 404, description = "no such room or todo", body = ErrorBody),
-        (status = 410, description = "the room was deleted", body = ErrorBody),
     ))]
 async fn update_todo(
     State(state): State<AppState>,
@@ -246,9 +238,7 @@ struct CategoryBody {
     responses(
         (status = 201, description = "the new category's id and the categories", body = WorkspaceEnvelope),
         (status = 400, description = "an invalid name", body = ErrorBody),
-        (status = 404, description = "no room with this code", body = ErrorBody),
         (status = 409, description = "the name is taken, or the room has 30 categories", body = ErrorBody),
-        (status = 410, description = "the room was deleted", body = ErrorBody),
     ))]
 async fn add_category(
     State(state): State<AppState>,
@@ -274,7 +264,6 @@ async fn add_category(
         (status = 400, description = "an invalid name", body = ErrorBody),
         (status = 404, description = "no such room or category", body = ErrorBody),
         (status = 409, description = "the name is taken", body = ErrorBody),
-        (status = 410, description = "the room was deleted", body = ErrorBody),
     ))]
 async fn rename_category(
     State(state): State<AppState>,
@@ -309,7 +298,6 @@ struct NewLink {
         (status = 400, description = "an invalid address", body = ErrorBody),
         (status = 404, description = "no such room or category", body = ErrorBody),
         (status = 409, description = "the room has 200 links", body = ErrorBody),
-        (status = 410, description = "the room was deleted", body = ErrorBody),
     ))]
 async fn add_link(
     State(state): State<AppState>,
@@ -358,8 +346,6 @@ struct RetrospectBody {
     responses(
         (status = 200, description = "the retrospect after the change", body = WorkspaceEnvelope),
         (status = 400, description = "too many or too long answers", body = ErrorBody),
-        (status = 404, description = "no room with this code", body = ErrorBody),
-        (status = 410, description = "the room was deleted", body = ErrorBody),
     ))]
 async fn set_retrospect(
     State(state): State<AppState>,
@@ -381,7 +367,6 @@ async fn set_retrospect(
     responses(
         (status = 204, description = "removed"),
         (status = 404, description = "no room with this code, or no retrospect", body = ErrorBody),
-        (status = 410, description = "the room was deleted", body = ErrorBody),
     ))]
 async fn delete_retrospect(
     State(state): State<AppState>,
@@ -424,8 +409,6 @@ enum SettableStatus {
         (status = 200, description = "the room with its new status", body = Envelope),
         (status = 400, description = "an unknown status", body = ErrorBody),
         (status = 403, description = "the room is locked and the host key is missing or wrong", body = ErrorBody),
-        (status = 404, description = "no room with this code", body = ErrorBody),
-        (status = 410, description = "the room was deleted", body = ErrorBody),
     ))]
 async fn set_status(
     State(state): State<AppState>,

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
-use super::{execute, item_id, legacy, path_id, workspace};
+use super::{execute, item_id, legacy, remove, workspace};
 use crate::domain::WorkspaceCommand;
 use crate::domain::workspace::{CategoryName, ItemId, LinkUrl, Workspace};
 use crate::http::AppState;
@@ -44,8 +44,6 @@ pub(super) struct Category {
 #[utoipa::path(get, path = "/{code}/category", tag = "coduo-workspace", params(RoomPath),
     responses(
         (status = 200, description = "the categories", body = [Category]),
-        (status = 400, description = "the room was deleted", body = ErrorBody),
-        (status = 404, description = "no room with this code", body = ErrorBody),
     ))]
 pub(super) async fn categories(
     State(state): State<AppState>,
@@ -77,7 +75,6 @@ pub(super) struct NewCategory {
     responses(
         (status = 201, description = "the new category", body = Category),
         (status = 400, description = "an invalid name, or the room was deleted", body = ErrorBody),
-        (status = 404, description = "no room with this code", body = ErrorBody),
         (status = 409, description = "the name is taken, or the room has 30 categories", body = ErrorBody),
     ))]
 pub(super) async fn add_category(
@@ -152,17 +149,13 @@ pub(super) async fn rename_category(
     params(ItemPath),
     responses(
         (status = 204, description = "removed"),
-        (status = 400, description = "the room was deleted", body = ErrorBody),
         (status = 404, description = "no such room or category", body = ErrorBody),
     ))]
 pub(super) async fn delete_category(
     State(state): State<AppState>,
     Path(path): Path<ItemPath>,
 ) -> Result<StatusCode, ApiError> {
-    let id = path_id(&path.id)?;
-    let command = WorkspaceCommand::DeleteCategory { id };
-    execute(&state, &code(&path.code)?, command).await?;
-    Ok(StatusCode::NO_CONTENT)
+    remove(&state, path, |id| WorkspaceCommand::DeleteCategory { id }).await
 }
 
 /// A link in the original's shape.
@@ -218,8 +211,6 @@ pub(super) struct LinkFilter {
     params(RoomPath, LinkFilter),
     responses(
         (status = 200, description = "the links", body = [Link]),
-        (status = 400, description = "the room was deleted", body = ErrorBody),
-        (status = 404, description = "no room with this code", body = ErrorBody),
     ))]
 pub(super) async fn list(
     State(state): State<AppState>,
@@ -307,19 +298,11 @@ pub(super) async fn add(
     params(ItemPath),
     responses(
         (status = 204, description = "removed"),
-        (status = 400, description = "the room was deleted", body = ErrorBody),
         (status = 404, description = "no such room or link", body = ErrorBody),
     ))]
 pub(super) async fn delete(
     State(state): State<AppState>,
     Path(path): Path<ItemPath>,
 ) -> Result<StatusCode, ApiError> {
-    let id = path_id(&path.id)?;
-    execute(
-        &state,
-        &code(&path.code)?,
-        WorkspaceCommand::DeleteLink { id },
-    )
-    .await?;
-    Ok(StatusCode::NO_CONTENT)
+    remove(&state, path, |id| WorkspaceCommand::DeleteLink { id }).await
 }

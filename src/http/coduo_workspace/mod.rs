@@ -18,6 +18,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::AppState;
 use super::error::ApiError;
 use super::native::code;
+use super::openapi::ItemPath;
 use crate::domain::workspace::{ItemId, Workspace};
 use crate::domain::{AccessCode, Command, WorkspaceCommand};
 use crate::service::{Outcome, ServiceError};
@@ -88,6 +89,17 @@ async fn execute(
         .execute(code, Command::Workspace(command))
         .await
         .map_err(legacy)
+}
+
+/// Runs the command `make` builds for the item of `path`; answers 204.
+async fn remove(
+    state: &AppState,
+    path: ItemPath,
+    make: fn(ItemId) -> WorkspaceCommand,
+) -> Result<StatusCode, ApiError> {
+    let id = path_id(&path.id)?;
+    execute(state, &code(&path.code)?, make(id)).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// The room's code and its workspace as it is now.

@@ -59,8 +59,6 @@ pub(super) struct Retrospect {
 #[utoipa::path(get, path = "/retrospects/{code}", tag = "coduo-workspace", params(RoomPath),
     responses(
         (status = 200, description = "the answers", body = Retrospect),
-        (status = 400, description = "the room was deleted", body = ErrorBody),
-        (status = 404, description = "no room with this code", body = ErrorBody),
     ))]
 pub(super) async fn read(
     State(state): State<AppState>,
@@ -78,7 +76,6 @@ pub(super) async fn read(
 #[utoipa::path(delete, path = "/retrospects/{code}", tag = "coduo-workspace", params(RoomPath),
     responses(
         (status = 204, description = "removed"),
-        (status = 400, description = "the room was deleted", body = ErrorBody),
         (status = 404, description = "no room with this code, or no retrospect", body = ErrorBody),
     ))]
 pub(super) async fn delete(

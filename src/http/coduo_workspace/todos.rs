@@ -35,8 +35,6 @@ pub(super) struct Todo {
 #[utoipa::path(get, path = "/{code}/todos", tag = "coduo-workspace", params(RoomPath),
     responses(
         (status = 200, description = "the todos", body = [Todo]),
-        (status = 400, description = "the room was deleted", body = ErrorBody),
-        (status = 404, description = "no room with this code", body = ErrorBody),
     ))]
 pub(super) async fn list(
     State(state): State<AppState>,
@@ -85,7 +83,6 @@ impl TodoText {
     responses(
         (status = 201, description = "added"),
         (status = 400, description = "no or invalid text, or the room was deleted", body = ErrorBody),
-        (status = 404, description = "no room with this code", body = ErrorBody),
         (status = 409, description = "the room has 200 todos", body = ErrorBody),
     ))]
 pub(super) async fn add(
