@@ -193,12 +193,12 @@ impl Timer {
         remaining_ms: Option<u64>,
     ) -> Result<(), DomainError> {
         self.refuse_while_running("change the duration")?;
-        if let Some(remaining) = remaining_ms {
-            if remaining == 0 || remaining > duration.ms() {
-                return Err(DomainError::invalid(
-                    "the remaining time must be more than zero and at most the duration",
-                ));
-            }
+        if let Some(remaining) = remaining_ms
+            && (remaining == 0 || remaining > duration.ms())
+        {
+            return Err(DomainError::invalid(
+                "the remaining time must be more than zero and at most the duration",
+            ));
         }
         self.plan.set_duration(self.phase_index, duration);
         self.state = match remaining_ms {

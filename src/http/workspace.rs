@@ -312,13 +312,13 @@ async fn add_link(
         .transpose()?;
     // Refuse an unknown room or category before fetching anything.
     let snapshot = state.service.read(&room).await?;
-    if let Some(category) = category {
-        if snapshot.room.workspace().category(category).is_none() {
-            return Err(ApiError::new(
-                StatusCode::NOT_FOUND,
-                "no category with that id in this room",
-            ));
-        }
+    if let Some(category) = category
+        && snapshot.room.workspace().category(category).is_none()
+    {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "no category with that id in this room",
+        ));
     }
     let preview = state.previews.fetch(url.as_str()).await;
     let id = new_item_id()?;

@@ -363,10 +363,8 @@ impl RoomService {
         code: &AccessCode,
         fresh: bool,
     ) -> Result<Option<Versioned>, ServiceError> {
-        if !fresh {
-            if let Some(cached) = self.cache.get(code) {
-                return Ok(Some(cached));
-            }
+        if !fresh && let Some(cached) = self.cache.get(code) {
+            return Ok(Some(cached));
         }
         Ok(self.store.load(code).await?)
     }

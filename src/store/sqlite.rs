@@ -56,12 +56,12 @@ impl SqliteStore {
             .map_err(|e| StoreError::Unavailable(format!("bad SQLite URL {url:?}: {e}")))?
             .create_if_missing(true);
         let path = options.get_filename().to_path_buf();
-        if let Some(dir) = path.parent() {
-            if !dir.as_os_str().is_empty() {
-                std::fs::create_dir_all(dir).map_err(|e| {
-                    StoreError::Unavailable(format!("cannot create {}: {e}", dir.display()))
-                })?;
-            }
+        if let Some(dir) = path.parent()
+            && !dir.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                StoreError::Unavailable(format!("cannot create {}: {e}", dir.display()))
+            })?;
         }
         migrate(options).await?;
         let synchronous = if fsync_each_commit { "FULL" } else { "NORMAL" };

@@ -104,10 +104,10 @@ impl Subscriber {
             .iter()
             .map(|code| self.config.channel(code))
             .collect();
-        if !channels.is_empty() {
-            if let Err(e) = sink.subscribe(channels).await {
-                return End::Lost(e.to_string());
-            }
+        if !channels.is_empty()
+            && let Err(e) = sink.subscribe(channels).await
+        {
+            return End::Lost(e.to_string());
         }
         self.health.set(None);
         tracing::info!(
