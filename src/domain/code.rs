@@ -1,6 +1,7 @@
 //! Access codes: the only key to a room, so they must be unguessable.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -18,9 +19,12 @@ const SYMBOLS: usize = 13;
 ///
 /// Codes carry 65 bits from the operating system's CSPRNG; the random bytes
 /// are passed in by the caller so that the domain stays free of I/O.
+///
+/// The text is shared: a code is copied into caches, channels, frames and
+/// queues for every command, and a copy only counts a reference.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct AccessCode(String);
+pub struct AccessCode(Arc<str>);
 
 impl AccessCode {
     /// Builds a code from random bytes (only the low 65 bits are used).
@@ -41,27 +45,36 @@ impl AccessCode {
     /// Reads a code typed or pasted by a person: case-insensitive, hyphens
     /// and spaces optional, `i`/`l` read as `1` and `o` as `0`.
     pub fn parse(input: &str) -> Result<Self, DomainError> {
-        let mut symbols = Vec::with_capacity(SYMBOLS);
-        for c in input.trim().chars() {
-            let c = match c.to_ascii_lowercase() {
-                '-' | ' ' => continue,
-                'i' | 'l' => '1',
-                'o' => '0',
-                c => c,
+        let mut symbols = [0u8; SYMBOLS];
+        let mut count = 0;
+        for byte in input.trim().bytes() {
+            let symbol = match byte.to_ascii_lowercase() {
+                b'-' | b' ' => continue,
+                b'i' | b'l' => b'1',
+                b'o' => b'0',
+                b => b,
             };
-            if !c.is_ascii() || !ALPHABET.contains(&(c as u8)) {
+            // Every byte of a multi-byte character is above 0x7f, so none
+            // passes this check.
+            if !symbol.is_ascii_alphanumeric() || symbol == b'u' {
                 return Err(DomainError::invalid(
                     "an access code has only letters and digits",
                 ));
             }
-            symbols.push(c as u8);
+            if count == SYMBOLS {
+                return Err(Self::wrong_length());
+            }
+            symbols[count] = symbol;
+            count += 1;
         }
-        if symbols.len() != SYMBOLS {
-            return Err(DomainError::invalid(format!(
-                "an access code has {SYMBOLS} letters and digits"
-            )));
+        if count != SYMBOLS {
+            return Err(Self::wrong_length());
         }
         Ok(Self::from_symbols(&symbols))
+    }
+
+    fn wrong_length() -> DomainError {
+        DomainError::invalid(format!("an access code has {SYMBOLS} letters and digits"))
     }
 
     /// A short, stable stand-in for the code in logs: the first 8 hex
@@ -71,7 +84,11 @@ impl AccessCode {
     pub fn fingerprint(&self) -> String {
         use sha2::Digest;
         let digest = sha2::Sha256::digest(self.as_str().as_bytes());
-        digest[..4].iter().map(|b| format!("{b:02x}")).collect()
+        let hex = |nibble: u8| char::from(b"0123456789abcdef"[usize::from(nibble)]);
+        digest[..4]
+            .iter()
+            .flat_map(|b| [hex(b >> 4), hex(b & 15)])
+            .collect()
     }
 
     /// The canonical text of the code.
@@ -93,9 +110,14 @@ impl AccessCode {
             >> 2
     }
 
-    fn from_symbols(symbols: &[u8]) -> Self {
-        let text = std::str::from_utf8(symbols).expect("alphabet is ASCII");
-        Self(format!("{}-{}-{}", &text[..4], &text[4..8], &text[8..]))
+    fn from_symbols(symbols: &[u8; SYMBOLS]) -> Self {
+        let mut text = [b'-'; SYMBOLS + 2];
+        text[..4].copy_from_slice(&symbols[..4]);
+        text[5..9].copy_from_slice(&symbols[4..8]);
+        text[10..].copy_from_slice(&symbols[8..]);
+        Self(Arc::from(
+            std::str::from_utf8(&text).expect("the alphabet is ASCII"),
+        ))
     }
 }
 
@@ -120,7 +142,7 @@ impl TryFrom<String> for AccessCode {
 
 impl From<AccessCode> for String {
     fn from(code: AccessCode) -> String {
-        code.0
+        code.0.to_string()
     }
 }
 
@@ -154,6 +176,41 @@ mod tests {
         ] {
             assert!(AccessCode::parse(bad).is_err(), "{bad:?} accepted");
         }
+    }
+
+    /// Each ASCII character is read as the symbol the alphabet says, or
+    /// refused: checked against the alphabet itself for every byte.
+    #[test]
+    fn every_ascii_character_is_read_by_the_alphabet() {
+        for byte in 0u8..128 {
+            let c = char::from(byte);
+            let input: String = std::iter::repeat_n(c, SYMBOLS).collect();
+            let lower = byte.to_ascii_lowercase();
+            let expected = match lower {
+                b'i' | b'l' => Some(b'1'),
+                b'o' => Some(b'0'),
+                b if ALPHABET.contains(&b) => Some(b),
+                _ => None,
+            };
+            match (AccessCode::parse(&input), expected) {
+                (Ok(code), Some(symbol)) => {
+                    assert!(
+                        code.as_str().bytes().all(|b| b == symbol || b == b'-'),
+                        "{c:?}"
+                    )
+                }
+                (Err(_), None) => {}
+                // Hyphens and spaces are skipped: nothing is left.
+                (Err(_), Some(_)) => unreachable!("{c:?} refused"),
+                (Ok(_), None) => panic!("{c:?} accepted"),
+            }
+        }
+    }
+
+    #[test]
+    fn the_fingerprint_is_the_start_of_the_codes_sha256() {
+        let code = AccessCode::parse("abcd-0111-xyz00").unwrap();
+        assert_eq!(code.fingerprint(), "aa4f6fb4");
     }
 
     #[test]
