@@ -3,47 +3,77 @@
 //! its query string (which may hold a code too). The id is taken from an
 //! incoming `x-request-id` or made fresh, and sent back on the answer.
 
-use axum::Router;
+use axum::body::Body;
 use axum::http::{HeaderName, Request};
+use tower::ServiceBuilder;
+use tower::layer::util::{Identity, Stack};
+use tower_http::classify::{ServerErrorsAsFailures, SharedClassifier};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
+use tracing::Span;
 
 use crate::domain::AccessCode;
 
 /// The header that carries a request's id.
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// Wraps `router` with request ids and request spans.
-pub(super) fn layers<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
-    let trace = TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
-        let id = request
-            .headers()
-            .get(&REQUEST_ID)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("-");
-        tracing::info_span!(
-            "request",
-            id = %id,
-            method = %request.method(),
-            path = %redact(request.uri().path()),
-        )
-    });
-    router
-        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-        .layer(trace)
+/// The layers that give each request an id and a span.
+pub(super) type Layers = ServiceBuilder<
+    Stack<
+        PropagateRequestIdLayer,
+        Stack<
+            TraceLayer<SharedClassifier<ServerErrorsAsFailures>, fn(&Request<Body>) -> Span>,
+            Stack<SetRequestIdLayer<MakeRequestUuid>, Identity>,
+        >,
+    >,
+>;
+
+/// Request ids and request spans, for every request.
+pub(super) fn layer() -> Layers {
+    ServiceBuilder::new()
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .layer(TraceLayer::new_for_http().make_span_with(span as fn(&Request<Body>) -> Span))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+}
+
+/// The span of one request: its id, method and redacted path.
+fn span(request: &Request<Body>) -> Span {
+    let id = request
+        .headers()
+        .get(&REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!(
+        "request",
+        id = %id,
+        method = %request.method(),
+        path = %redact(request.uri().path()),
+    )
 }
 
 /// `path` with each segment that reads as a room code replaced by
 /// `room:FINGERPRINT`.
 pub fn redact(path: &str) -> String {
-    path.split('/')
-        .map(|segment| match AccessCode::parse(segment) {
-            Ok(code) => format!("room:{}", code.fingerprint()),
-            Err(_) => segment.to_owned(),
-        })
-        .collect::<Vec<_>>()
-        .join("/")
+    let mut redacted = String::with_capacity(path.len());
+    for (i, segment) in path.split('/').enumerate() {
+        if i > 0 {
+            redacted.push('/');
+        }
+        // A code has 13 symbols: shorter segments ("api", "rooms",
+        // "timer") are not parsed at all, since this runs for every
+        // request.
+        match (segment.len() >= 13)
+            .then(|| AccessCode::parse(segment).ok())
+            .flatten()
+        {
+            Some(code) => {
+                redacted.push_str("room:");
+                redacted.push_str(&code.fingerprint());
+            }
+            None => redacted.push_str(segment),
+        }
+    }
+    redacted
 }
 
 #[cfg(test)]
