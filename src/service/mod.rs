@@ -349,6 +349,10 @@ impl RoomService {
         }
         self.hub
             .publish(room.code(), version, causes.to_vec(), room.clone());
+        // Let the streams just woken write the change before this task goes
+        // on to answer its caller: every screen hears of it at once, and the
+        // answer follows a few microseconds later.
+        tokio::task::yield_now().await;
         Ok(Some(Snapshot {
             version,
             room,
