@@ -12,6 +12,9 @@ use crate::domain::{AccessCode, Room};
 
 /// The per-room state shared by the room's streams.
 pub(super) struct Channel {
+    /// A hash of the code, computed once: it picks the room's shard and
+    /// heartbeat slice.
+    pub(super) hash: u64,
     pub(super) code: AccessCode,
     pub(super) sender: broadcast::Sender<Arc<Frame>>,
     pub(super) state: Mutex<ChannelState>,
@@ -55,10 +58,13 @@ impl Channel {
             return false;
         }
         state.version = version;
-        self.ticks.send_modify(|plan| {
+        // The ticker is woken only if it has streams to tick for; an idle
+        // one reads the latest plan when a stream first asks for ticks.
+        self.ticks.send_if_modified(|plan| {
             plan.version = version;
             plan.ends_at_ms = room.timer().ends_at_ms();
             plan.phase_index = room.timer().phase_index();
+            plan.wanted
         });
         true
     }

@@ -1,4 +1,10 @@
 //! The in-process hub: one channel per room with open streams.
+//!
+//! Rooms are spread over [`SHARDS`] maps by a hash of their code, each with
+//! its own lock: a publish locks only its room's shard, and a heartbeat
+//! slice visits one shard (and, with more slices than shards, only part of
+//! it), so that a heartbeat never writes to many streams at once (the
+//! events queued behind it would wait).
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -9,14 +15,14 @@ use tokio::sync::{broadcast, watch};
 use super::channel::{Channel, Subscription};
 use super::frame::RoomMessage;
 use super::ticker::{self, TickPlan};
-use super::{CHANNEL_CAPACITY, Hub, HubError, HubLimits, RoomEvent, SubscribeOptions};
+use super::{CHANNEL_CAPACITY, Hub, HubError, HubLimits, RoomEvent, SHARDS, SubscribeOptions};
 use crate::clock::Clock;
 use crate::domain::{AccessCode, Cause, Room};
 
 /// The state behind [`LocalHub`], shared with every subscription so that a
 /// stream can leave without a reference to the hub itself.
 pub(crate) struct Shared {
-    rooms: Mutex<HashMap<AccessCode, Arc<Channel>>>,
+    rooms: Vec<Mutex<HashMap<AccessCode, Arc<Channel>>>>,
     streams: AtomicUsize,
     limits: HubLimits,
     clock: Arc<dyn Clock>,
@@ -47,7 +53,7 @@ impl LocalHub {
 
     fn build(limits: HubLimits, clock: Arc<dyn Clock>, events: Option<Reporter>) -> Self {
         let shared = Shared {
-            rooms: Mutex::default(),
+            rooms: (0..SHARDS).map(|_| Mutex::default()).collect(),
             streams: AtomicUsize::new(0),
             limits,
             clock,
@@ -60,11 +66,20 @@ impl LocalHub {
 
     fn channel(&self, code: &AccessCode) -> Option<Arc<Channel>> {
         self.shared
-            .rooms
+            .shard(code)
             .lock()
             .expect("hub lock")
             .get(code)
             .cloned()
+    }
+
+    /// Every channel, shard by shard.
+    fn channels(&self) -> Vec<Arc<Channel>> {
+        let mut channels = Vec::new();
+        for shard in &self.shared.rooms {
+            channels.extend(shard.lock().expect("hub lock").values().cloned());
+        }
+        channels
     }
 
     /// Shows a committed change to this instance's streams only (the hub
@@ -103,17 +118,15 @@ impl LocalHub {
 
     /// Every room with streams here.
     pub fn rooms(&self) -> Vec<AccessCode> {
-        let rooms = self.shared.rooms.lock().expect("hub lock");
-        rooms.keys().cloned().collect()
+        self.channels().iter().map(|c| c.code.clone()).collect()
     }
 
     /// The rooms with streams here that list names held elsewhere.
     pub fn rooms_with_remote_names(&self) -> Vec<AccessCode> {
-        let rooms = self.shared.rooms.lock().expect("hub lock");
-        rooms
+        self.channels()
             .iter()
-            .filter(|(_, c)| !c.state.lock().expect("channel lock").remote.is_empty())
-            .map(|(code, _)| code.clone())
+            .filter(|c| !c.state.lock().expect("channel lock").remote.is_empty())
+            .map(|c| c.code.clone())
             .collect()
     }
 
@@ -153,6 +166,11 @@ impl LocalHub {
 }
 
 impl Shared {
+    /// The map that holds `code`'s channel.
+    fn shard(&self, code: &AccessCode) -> &Mutex<HashMap<AccessCode, Arc<Channel>>> {
+        &self.rooms[(room_hash(code) % SHARDS as u64) as usize]
+    }
+
     /// Tells the bus, if any, about a room.
     fn report(&self, event: RoomEvent) {
         if let Some(report) = &self.events {
@@ -168,7 +186,7 @@ impl Shared {
     /// Removes a stream from its channel, dropping the channel with its last
     /// stream and announcing a named stream's departure.
     pub(crate) fn leave(&self, channel: &Arc<Channel>, name: Option<String>, ticks: bool) {
-        let mut rooms = self.rooms.lock().expect("hub lock");
+        let mut rooms = self.shard(&channel.code).lock().expect("hub lock");
         let mut state = channel.state.lock().expect("channel lock");
         state.streams -= 1;
         self.streams.fetch_sub(1, Ordering::Relaxed);
@@ -207,6 +225,45 @@ impl Shared {
     }
 }
 
+/// The hash that places a room in a shard and a heartbeat slice.
+fn room_hash(code: &AccessCode) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    BuildHasherDefault::<DefaultHasher>::default().hash_one(code)
+}
+
+/// What slice `slice` of `slices` covers: the shards it visits, and of
+/// their rooms, those whose hash passes `part`. With fewer slices than
+/// shards a slice covers whole shards (every `slices`-th from `slice`); with
+/// more (a multiple of [`SHARDS`]), part of one shard. Nothing is hashed or
+/// scanned beyond the rooms covered, since a slice comes every few ms.
+fn slice_of(slice: u64, slices: u64) -> (std::iter::StepBy<std::ops::Range<usize>>, Part) {
+    let shards = SHARDS as u64;
+    if slices <= shards {
+        let whole = (slice as usize..SHARDS).step_by(slices as usize);
+        return (whole, Part { of: 1, this: 0 });
+    }
+    let shard = (slice % shards) as usize;
+    let part = Part {
+        of: slices / shards,
+        this: slice / shards,
+    };
+    ((shard..shard + 1).step_by(1), part)
+}
+
+/// Which part of a shard's rooms a heartbeat slice covers.
+#[derive(Clone, Copy)]
+struct Part {
+    of: u64,
+    this: u64,
+}
+
+impl Part {
+    /// Whether the room with hash `hash` is in this part.
+    fn covers(self, hash: u64) -> bool {
+        self.of == 1 || (hash / SHARDS as u64) % self.of == self.this
+    }
+}
+
 impl Hub for LocalHub {
     fn publish(&self, code: &AccessCode, version: u64, causes: Vec<Cause>, room: Room) {
         self.deliver(code, version, causes, room, false);
@@ -222,14 +279,18 @@ impl Hub for LocalHub {
         options: SubscribeOptions,
     ) -> Result<super::Subscription, HubError> {
         let shared = &self.shared;
-        let mut rooms = shared.rooms.lock().expect("hub lock");
-        if shared.streams.load(Ordering::Relaxed) >= shared.limits.total {
+        let mut rooms = shared.shard(code).lock().expect("hub lock");
+        // Counted first, so that subscribes in other shards cannot both
+        // take the last place.
+        if shared.streams.fetch_add(1, Ordering::Relaxed) >= shared.limits.total {
+            shared.streams.fetch_sub(1, Ordering::Relaxed);
             return Err(HubError::ServerFull);
         }
         let channel = rooms.entry(code.clone()).or_insert_with(|| {
             let (sender, _) = broadcast::channel(CHANNEL_CAPACITY);
             let (ticks, plan) = watch::channel(TickPlan::default());
             let channel = Arc::new(Channel {
+                hash: room_hash(code),
                 code: code.clone(),
                 sender,
                 state: Mutex::default(),
@@ -246,10 +307,10 @@ impl Hub for LocalHub {
         let channel = channel.clone();
         let mut state = channel.state.lock().expect("channel lock");
         if state.streams >= shared.limits.per_room {
+            shared.streams.fetch_sub(1, Ordering::Relaxed);
             return Err(HubError::RoomFull);
         }
         state.streams += 1;
-        shared.streams.fetch_add(1, Ordering::Relaxed);
         drop(rooms);
         if options.ticks {
             state.tick_streams += 1;
@@ -297,19 +358,38 @@ impl Hub for LocalHub {
     }
 
     fn heartbeat(&self, slice: u64, slices: u64) {
-        use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
-        let hasher = BuildHasherDefault::<DefaultHasher>::default();
-        let channels: Vec<_> = self
-            .shared
-            .rooms
-            .lock()
-            .expect("hub lock")
-            .iter()
-            .filter(|(code, _)| hasher.hash_one(code) % slices == slice)
-            .map(|(_, channel)| channel.clone())
-            .collect();
+        let (shards, part) = slice_of(slice, slices);
+        let mut channels = Vec::new();
+        for index in shards {
+            let shard = self.shared.rooms[index].lock().expect("hub lock");
+            channels.extend(shard.values().filter(|c| part.covers(c.hash)).cloned());
+        }
         for channel in channels {
             channel.send(RoomMessage::Heartbeat);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every room falls in exactly one slice of a round, for any number of
+    /// slices the heartbeat task may choose.
+    #[test]
+    fn each_room_is_in_exactly_one_heartbeat_slice() {
+        for slices in [1, 3, 50, 255, 256, 512, 3_584] {
+            for code in 0..2_000u64 {
+                let hash = code.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+                let shard = (hash % SHARDS as u64) as usize;
+                let hits = (0..slices)
+                    .filter(|&slice| {
+                        let (mut shards, part) = slice_of(slice, slices);
+                        shards.any(|s| s == shard) && part.covers(hash)
+                    })
+                    .count();
+                assert_eq!(hits, 1, "hash {hash}, {slices} slices");
+            }
         }
     }
 }

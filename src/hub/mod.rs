@@ -27,6 +27,10 @@ pub use redis::{BusConfig, BusEvent, RedisHub};
 /// Frames a room's channel holds for streams that are behind.
 pub const CHANNEL_CAPACITY: usize = 64;
 
+/// How many parts the local hub splits its rooms into, each with its own
+/// lock; a heartbeat slice visits one part (or less).
+pub const SHARDS: usize = 256;
+
 /// What a stream asks for when it joins a room.
 #[derive(Debug, Clone, Default)]
 pub struct SubscribeOptions {
@@ -110,18 +114,32 @@ pub trait Hub: Send + Sync + 'static {
     /// Names announced by the room's open streams.
     fn present(&self, code: &AccessCode) -> Arc<Vec<String>>;
 
-    /// Sends a heartbeat frame to the rooms of one slice (rooms are spread
-    /// over `slices` by a hash of their code).
+    /// Sends a heartbeat frame to the rooms of slice `slice` of `slices`
+    /// (`slices` is below [`SHARDS`] or a multiple of it).
     fn heartbeat(&self, slice: u64, slices: u64);
 }
 
+/// The number of slices a heartbeat interval is cut into: one every 4 ms
+/// or so, at most 16 per shard, and a multiple of [`SHARDS`] when there are
+/// more slices than shards.
+fn heartbeat_slices(interval: std::time::Duration) -> u64 {
+    let shards = SHARDS as u64;
+    let slices = (interval.as_millis() as u64 / 4).max(1);
+    if slices < shards {
+        slices
+    } else {
+        (slices / shards).min(16) * shards
+    }
+}
+
 /// Sends every room a heartbeat once per `interval` until the hub is
-/// dropped. Rooms are spread over the interval in slices of about 100 ms
-/// (at most 50), so that thousands of streams are not all written in the
-/// same instant, which would delay the real events queued behind them.
+/// dropped. Rooms are spread evenly over the interval, a slice every 4 ms
+/// or so (3,584 slices of 4.2 ms for the default 15 s), so that streams are
+/// never written many at once: real events queued behind such a burst
+/// would wait for all of it, and so would the clients that read both.
 pub fn spawn_heartbeats(hub: &Arc<dyn Hub>, interval: std::time::Duration) {
     let weak = Arc::downgrade(hub);
-    let slices = (interval.as_millis() as u64 / 100).clamp(1, 50);
+    let slices = heartbeat_slices(interval);
     tokio::spawn(async move {
         let mut every = tokio::time::interval(interval / slices as u32);
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -134,4 +152,19 @@ pub fn spawn_heartbeats(hub: &Arc<dyn Hub>, interval: std::time::Duration) {
             }
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn heartbeat_slices_come_every_4_ms_or_so() {
+        assert_eq!(heartbeat_slices(Duration::from_millis(2)), 1);
+        assert_eq!(heartbeat_slices(Duration::from_secs(1)), 250);
+        assert_eq!(heartbeat_slices(Duration::from_secs(15)), 3_584);
+        // At most 16 per shard, however long the interval.
+        assert_eq!(heartbeat_slices(Duration::from_secs(3_600)), 4_096);
+    }
 }
