@@ -87,6 +87,16 @@ impl SqliteStore {
         if !self.flushing {
             return work(&mut lock(&self.writer));
         }
+        self.write_blocking(work).await
+    }
+
+    /// Runs `work` on the writer on tokio's blocking pool, whatever the
+    /// commits wait for: for work that scans the table (the retention
+    /// job), which takes too long to run between a task's awaits.
+    async fn write_blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
         let writer = self.writer.clone();
         tokio::task::spawn_blocking(move || work(&mut lock(&writer)))
             .await
@@ -322,7 +332,7 @@ impl RoomStore for SqliteStore {
         limit: usize,
     ) -> Result<Vec<AccessCode>, StoreError> {
         let codes: Vec<String> = self
-            .write(move |conn| {
+            .write_blocking(move |conn| {
                 let tx = conn.transaction()?;
                 let codes: Vec<String> = tx
                     .prepare_cached(
